@@ -1,0 +1,16 @@
+"""kg: a citation-and-code knowledge graph of ML papers.
+
+Build a graph from paper listings, then ask it in Python or SPARQL:
+
+>>> import kg
+>>> from kg.sample import SAMPLE_DIR
+>>> g = kg.build([SAMPLE_DIR], progress=False)
+>>> g.nx.number_of_nodes() > 310
+True
+>>> g.query("SELECT ?t WHERE { ?p dcterms:title ?t } ORDER BY ?t LIMIT 1").columns
+['t']
+"""
+from .errors import InputError, KGError
+from .knowledge_graph import KnowledgeGraph, build, open_graph as open
+
+__all__ = ["KnowledgeGraph", "build", "open", "InputError", "KGError"]

@@ -1,0 +1,121 @@
+"""Writing the graph into a folder in every format: Turtle, N-Triples, JSON-LD, GraphML, CSV, HTML.
+
+Every file is written to a temporary name in the target folder and renamed into place only
+after all of them were written, so a failure leaves the previous exports as they were.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Graph
+
+from . import views
+
+EXPORT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html")
+
+
+def turtle(rdf: Graph) -> str:
+    return rdf.serialize(format="turtle")
+
+
+def ntriples(rdf: Graph) -> str:
+    """N-Triples, one triple a line, sorted so the same graph always gives the same file."""
+    lines = rdf.serialize(format="nt").splitlines()
+    return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+
+
+def jsonld(rdf: Graph) -> str:
+    """JSON-LD with the kg prefixes as context, nodes sorted by @id."""
+    context = {prefix: str(ns) for prefix, ns in rdf.namespaces() if prefix}
+    doc = json.loads(rdf.serialize(format="json-ld", context=context, auto_compact=True))
+    if "@graph" in doc:
+        doc["@graph"] = sorted(doc["@graph"], key=lambda node: node.get("@id", ""))
+    return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose list and bool attributes are JSON strings, as GraphML and CSV need."""
+    flat = nx.MultiDiGraph()
+    for node, data in sorted(graph.nodes(data=True)):
+        flat.add_node(node, **{k: _scalar(v) for k, v in sorted(data.items())})
+    for s, o, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        flat.add_edge(s, o, key=key, **{k: _scalar(v) for k, v in sorted(data.items())})
+    return flat
+
+
+def _scalar(value: object) -> str | float | int:
+    if isinstance(value, (list, dict, bool)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value  # type: ignore[return-value]
+
+
+def graphml(graph: nx.MultiDiGraph) -> str:
+    return "\n".join(nx.generate_graphml(_flat(graph))) + "\n"
+
+
+def nodes_csv(graph: nx.MultiDiGraph) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "type", "label", "aliases", "code_status", "sources"])
+    for node, data in sorted(graph.nodes(data=True)):
+        writer.writerow([node, data["type"], data.get("label", ""), "|".join(data.get("aliases", [])),
+                         data.get("code_status", ""), "|".join(data.get("sources", []))])
+    return out.getvalue()
+
+
+def edges_csv(graph: nx.MultiDiGraph) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["source", "predicate", "target", "confidence", "extractor", "evidence"])
+    for s, o, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        best = data["evidence"][0] if data["evidence"] else {"extractor": "", "sentence": ""}
+        writer.writerow([s, key, o, f"{data['confidence']:.2f}", best["extractor"], best["sentence"]])
+    return out.getvalue()
+
+
+WRITERS: dict[str, Callable[[Graph, nx.MultiDiGraph], str]] = {
+    "graph.ttl": lambda rdf, g: turtle(rdf),
+    "graph.nt": lambda rdf, g: ntriples(rdf),
+    "graph.jsonld": lambda rdf, g: jsonld(rdf),
+    "graph.graphml": lambda rdf, g: graphml(g),
+    "nodes.csv": lambda rdf, g: nodes_csv(g),
+    "edges.csv": lambda rdf, g: edges_csv(g),
+    "graph.html": lambda rdf, g: views.to_html(g),
+}
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_all(rdf: Graph, graph: nx.MultiDiGraph, out_dir: str | Path) -> list[Path]:
+    """Write every export into `out_dir` (created if needed), all or nothing."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, writer in WRITERS.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+            staged.append((tmp, out / name))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(writer(rdf, graph))
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    mode = 0o666 & ~_umask()
+    for tmp, final in staged:
+        os.chmod(tmp, mode)
+        os.replace(tmp, final)
+    return [final for _, final in staged]

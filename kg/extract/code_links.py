@@ -1,0 +1,37 @@
+"""Code links: GitHub repositories, other code/project URLs, and whether code is released."""
+from __future__ import annotations
+
+import re
+
+from ..model import Evidence
+from ..urls import find_urls, github_repo
+from ..vocabulary import Vocabulary
+from .doc import Doc
+
+EXTRACTOR = "code_links"
+_PROMISE = re.compile(
+    r"\b(?:will|shall|to)\s+be\s+(?:made\s+)?(?:publicly\s+|open[- ]?sourced?\s+|freely\s+)?"
+    r"(?:released|available|public|open[- ]?sourced?|published|shared)"
+    r"|\bwe\s+will\s+(?:release|open[- ]?source|publish|make)\b|\bupon\s+(?:acceptance|publication)\b",
+    re.I,
+)
+_CODE_WORDS = re.compile(r"\b(?:code|codes|models?|implementation|weights|checkpoints|dataset|data|benchmark)\b", re.I)
+
+
+def run(doc: Doc, vocabulary: Vocabulary) -> None:
+    """Fill doc.repos, doc.other_links and doc.code_status."""
+    promised = released = False
+    for sentence in doc.sentences[1:]:
+        urls = find_urls(sentence)
+        promise = bool(_PROMISE.search(sentence)) and (bool(urls) or bool(_CODE_WORDS.search(sentence)))
+        for url in urls:
+            repo = github_repo(url)
+            if repo is None:
+                if url not in doc.other_links:
+                    doc.other_links.append(url)
+            elif repo not in (r for r, _ in doc.repos):
+                start = sentence.find(url.split("://", 1)[-1])
+                doc.repos.append((repo, Evidence(sentence, EXTRACTOR, 0.99, max(start, 0), max(start, 0) + len(url))))
+        promised |= promise
+        released |= bool(urls) and not promise
+    doc.code_status = "released" if released else "promised" if promised else "none"

@@ -1,0 +1,56 @@
+"""The state the extraction components read and extend, one paper at a time."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Evidence, Extraction, PaperRecord, Relation
+from ..text import sentences
+from ..urls import find_urls
+
+
+@dataclass
+class Mention:
+    """A name found in one sentence: a vocabulary term, or a name the paper introduces."""
+
+    sentence: int
+    start: int
+    end: int
+    surface: str
+    type: str
+    canonical: str | None = None  # vocabulary label
+    variant_of: str | None = None  # vocabulary label of the family, for unlisted variants
+    extractor: str = ""
+
+
+@dataclass
+class Doc:
+    """One paper split into sentences (sentence 0 is the title), plus what was found so far."""
+
+    sentences: list[str]
+    masked: list[str]  # the same sentences with URLs blanked out, for name matching
+    mentions: list[Mention] = field(default_factory=list)
+    introduced: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    repos: list[tuple[str, Evidence]] = field(default_factory=list)
+    other_links: list[str] = field(default_factory=list)
+    code_status: str = "none"
+
+    @classmethod
+    def from_record(cls, record: PaperRecord) -> "Doc":
+        texts = [record.title] + [s for s, _ in sentences(record.abstract)]
+        return cls(sentences=texts, masked=[_mask_urls(t) for t in texts])
+
+    def evidence(self, mention: Mention, extractor: str, confidence: float) -> Evidence:
+        return Evidence(self.sentences[mention.sentence], extractor, confidence, mention.start, mention.end)
+
+    def to_extraction(self) -> Extraction:
+        return Extraction(tuple(self.relations), tuple(self.repos), tuple(self.other_links), self.code_status)
+
+
+def _mask_urls(text: str) -> str:
+    for url in find_urls(text):
+        raw = url.split("://", 1)[-1]
+        index = text.find(raw)
+        if index >= 0:
+            text = text[:index] + " " * len(raw) + text[index + len(raw) :]
+    return text

@@ -1,0 +1,79 @@
+"""Mentions of vocabulary names, found with one Aho-Corasick automaton over all names.
+
+Names of five characters or fewer must match case exactly ("MAE" the method, not "mae");
+longer names match in any case. Overlaps keep the longest match. A known family name
+followed by a variant suffix ("ResNet-101", "ViT-B/16", "YOLOv9") becomes that variant.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import ahocorasick
+
+from ..vocabulary import Term, Vocabulary
+from .doc import Doc, Mention
+
+EXTRACTOR = "vocabulary"
+CASE_SENSITIVE_MAX = 5
+_VARIANT_SUFFIX = re.compile(r"(?:-[A-Z0-9][A-Za-z0-9]*(?:\.\d+)?(?:/\d+)?|[vV]?\d+[A-Za-z]?(?:\.\d+)?(?:/\d+)?|-v\d+(?:\.\d+)?)")
+
+
+@lru_cache(maxsize=4)
+def _automaton(vocabulary: Vocabulary) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for term in vocabulary.terms.values():
+        for name in term.names:
+            key = name.lower()
+            if len(key) == len(name) and key not in automaton:
+                automaton.add_word(key, (name, term.label))
+    automaton.make_automaton()
+    return automaton
+
+
+def _lower(text: str) -> str:
+    """Lower case with offsets kept (a few characters change length when lowered)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]:
+    """(start, end, term, is_variant) of every non-overlapping name in `text`, longest first.
+
+    `is_variant` is True when a variant suffix was added to the matched family name.
+    """
+    automaton = _automaton(vocabulary)
+    hits: list[tuple[int, int, Term, bool]] = []
+    if len(automaton) == 0:
+        return hits
+    for last, (name, label) in automaton.iter(_lower(text)):
+        start, end = last - len(name) + 1, last + 1
+        if start > 0 and text[start - 1].isalnum():
+            continue
+        if len(name) <= CASE_SENSITIVE_MAX and text[start:end] != name:
+            continue
+        variant = False
+        suffix = _VARIANT_SUFFIX.match(text, end)
+        if suffix and (suffix.end() == len(text) or not text[suffix.end()].isalnum()):
+            end, variant = suffix.end(), True
+        elif end < len(text) and text[end].isalnum():
+            continue
+        hits.append((start, end, vocabulary.terms[label], variant))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    kept: list[tuple[int, int, Term, bool]] = []
+    for hit in hits:
+        if not kept or hit[0] >= kept[-1][1]:
+            kept.append(hit)
+    return kept
+
+
+def run(doc: Doc, vocabulary: Vocabulary) -> None:
+    """Add a Mention for every vocabulary name in every sentence."""
+    for index, text in enumerate(doc.masked):
+        for start, end, term, variant in find(text, vocabulary):
+            surface = doc.sentences[index][start:end]
+            known = vocabulary.lookup(surface) if variant else term
+            mention = Mention(index, start, end, surface, term.type, extractor=EXTRACTOR)
+            mention.canonical = known.label if known else None
+            mention.variant_of = None if known else term.label
+            doc.mentions.append(mention)

@@ -1,0 +1,116 @@
+"""Plain data passed between the pipeline stages.
+
+Every stage (sources → extract → resolve → graph → rdf/views/exports) takes and returns
+these dataclasses, so each stage can be tested alone and a new input format or extractor
+only has to produce the same shapes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ENTITY_TYPES = ("dataset", "architecture", "method")
+"""Entity types an extractor may assign, lower case as in the annotation guidelines."""
+
+ENTITY_RELATIONS = ("introduces", "evaluatedOn", "trainedOn", "buildsOn", "comparesWith")
+"""Paper → entity relations, named as the ontology's predicates."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one listing entry was read: kept on the paper as provenance."""
+
+    path: str
+    line: int
+    listed: str | None = None  # the listing's date as written, e.g. "Mar 12" (no year)
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """One entry of one listing, before papers seen in several listings are merged."""
+
+    title: str
+    abstract: str
+    source: Source
+    authors: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()  # links given by the source itself, besides those in the abstract
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why the graph holds an edge: the sentence, who found it, and how sure it is."""
+
+    sentence: str
+    extractor: str
+    confidence: float
+    start: int = 0  # span of the entity's surface form inside `sentence`
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A paper → entity edge found in one paper's text."""
+
+    predicate: str  # one of ENTITY_RELATIONS
+    surface: str  # the entity's name as written
+    type: str  # one of ENTITY_TYPES
+    evidence: Evidence
+    canonical: str | None = None  # the vocabulary label, when the name is a known one
+    variant_of: str | None = None  # the vocabulary label of its family, for an unlisted variant
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one paper's title and abstract."""
+
+    relations: tuple[Relation, ...] = ()
+    repos: tuple[tuple[str, Evidence], ...] = ()  # normalised GitHub URL + evidence
+    other_links: tuple[str, ...] = ()  # code/project URLs that are not GitHub repositories
+    code_status: str = "none"  # released | promised | none
+
+
+@dataclass
+class Paper:
+    """A deduplicated paper: one node, however many listings it appeared in."""
+
+    id: str
+    title: str
+    abstract: str
+    sources: list[Source] = field(default_factory=list)
+    authors: tuple[str, ...] = ()
+    links: list[str] = field(default_factory=list)
+    code_status: str = "none"
+
+
+@dataclass
+class Entity:
+    """A canonical dataset, architecture or method, with every name it was seen under."""
+
+    id: str
+    label: str
+    type: str
+    aliases: set[str] = field(default_factory=set)
+    known: bool = False  # True when it comes from the curated vocabulary
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A typed edge between two node ids, with all the evidence that supports it."""
+
+    subject: str
+    predicate: str
+    object: str
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def confidence(self) -> float:
+        return max((e.confidence for e in self.evidence), default=1.0)
+
+
+@dataclass
+class Corpus:
+    """The resolved corpus: what graph, RDF, views and exports are made from."""
+
+    papers: dict[str, Paper] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    repos: set[str] = field(default_factory=set)  # canonical GitHub URLs, which are also their node ids
+    edges: list[Edge] = field(default_factory=list)

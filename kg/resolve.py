@@ -1,0 +1,141 @@
+"""Resolution: many records and their extractions → one corpus of canonical papers, entities and edges.
+
+- papers: the same title (ignoring case and punctuation) in several listings is one paper
+  that keeps every listing as a source;
+- entities: every name that is the same vocabulary term, or the same name ignoring case,
+  hyphens and spaces, is one entity with all its surface forms as aliases;
+- lineage: vocabulary `variant_of`/`builds_on` between entities, and unlisted variants
+  ("ResNet-101") linked to their family;
+- cites: a paper that names an entity another paper of the corpus introduces cites that paper.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from .ids import entity_id, paper_id
+from .model import ENTITY_TYPES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord
+from .vocabulary import Vocabulary, load, name_key
+
+VOCABULARY_EVIDENCE = Evidence("Curated vocabulary (kg/data/vocabulary.tsv).", "vocabulary", 1.0)
+CODE_STATUS_RANK = {"none": 0, "promised": 1, "released": 2}
+
+
+def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabulary | None = None) -> Corpus:
+    """Merge (record, extraction) pairs into a Corpus. The result does not depend on input order."""
+    vocab = vocabulary or load()
+    corpus = Corpus()
+    paper_keys: dict[str, str] = {}  # title key → paper id
+    names: dict[str, Counter[str]] = defaultdict(Counter)  # entity key → surface forms
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    canonical: dict[str, str] = {}  # entity key → vocabulary label
+    families: dict[str, str] = {}  # entity key → family vocabulary label
+    evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)  # (paper, predicate, entity key | repo URL)
+    repo_case: dict[str, str] = {}
+
+    for record, extraction in sorted(items, key=lambda item: (item[0].source.path, item[0].source.line)):
+        pid = _paper(corpus, paper_keys, record, extraction)
+        for relation in extraction.relations:
+            key = name_key(relation.canonical or relation.surface)
+            names[key][relation.surface] += 1
+            types[key][relation.type] += 1
+            if relation.canonical:
+                canonical[key] = relation.canonical
+            if relation.variant_of:
+                families[key] = relation.variant_of
+            evidence[(pid, relation.predicate, key)].add(relation.evidence)
+        for url, ev in extraction.repos:
+            url = repo_case.setdefault(url.lower(), url)  # GitHub names are case-insensitive
+            corpus.repos.add(url)
+            evidence[(pid, "releasesCode", url)].add(ev)
+
+    ids = _entities(corpus, vocab, names, types, canonical)
+    for (subject, predicate, target), evs in sorted(evidence.items()):
+        corpus.edges.append(Edge(subject, predicate, ids.get(target, target), _sorted(evs)))
+    _lineage(corpus, vocab, ids, families, evidence)
+    _cites(corpus)
+    corpus.edges.sort(key=lambda e: (e.subject, e.predicate, e.object))
+    return corpus
+
+
+def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction: Extraction) -> str:
+    key = name_key(record.title) or record.title
+    pid = keys.get(key)
+    if pid is None:
+        pid = paper_id(record.title)
+        while pid in corpus.papers:  # another title with the same slug
+            pid += "-x"
+        keys[key] = pid
+        corpus.papers[pid] = Paper(pid, record.title, record.abstract, authors=record.authors)
+    paper = corpus.papers[pid]
+    if record.source not in paper.sources:
+        paper.sources.append(record.source)
+    for link in (*record.urls, *extraction.other_links):
+        if link not in paper.links:
+            paper.links.append(link)
+    if CODE_STATUS_RANK[extraction.code_status] > CODE_STATUS_RANK[paper.code_status]:
+        paper.code_status = extraction.code_status
+    return pid
+
+
+def _entities(corpus: Corpus, vocab: Vocabulary, names, types, canonical) -> dict[str, str]:
+    """Create one Entity per key; return entity key → node id."""
+    ids: dict[str, str] = {}
+    for key in sorted(names):
+        term = vocab.terms.get(canonical.get(key, ""))
+        if term:
+            label, type_ = term.label, term.type
+        else:
+            label = max(sorted(names[key]), key=lambda n: names[key][n])
+            type_ = max(ENTITY_TYPES, key=lambda t: (types[key][t], -ENTITY_TYPES.index(t)))
+        ids[key] = _add_entity(corpus, label, type_, set(names[key]), known=term is not None)
+    return ids
+
+
+def _add_entity(corpus: Corpus, label: str, type_: str, aliases: set[str], known: bool) -> str:
+    eid = entity_id(type_, label)
+    entity = corpus.entities.setdefault(eid, Entity(eid, label, type_, set(), known))
+    entity.aliases |= {a for a in aliases if a != entity.label}
+    return eid
+
+
+def _lineage(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], families: dict[str, str], evidence) -> None:
+    """variantOf / buildsOn edges between entities, from the vocabulary and from matched variants."""
+    def node(label: str) -> str:
+        term = vocab.terms[label]
+        return _add_entity(corpus, term.label, term.type, set(term.aliases), known=True)
+
+    for key, eid in sorted(ids.items()):
+        entity = corpus.entities[eid]
+        term = vocab.terms.get(entity.label) if entity.known else None
+        if term is None and key in families:
+            family_evidence = [ev for (_, _, k), evs in evidence.items() if k == key for ev in evs]
+            corpus.edges.append(Edge(eid, "variantOf", node(families[key]), _sorted(family_evidence)))
+        if term is None:
+            continue
+        if term.variant_of:
+            corpus.edges.append(Edge(eid, "variantOf", node(term.variant_of), (VOCABULARY_EVIDENCE,)))
+        for parent in term.builds_on:
+            corpus.edges.append(Edge(eid, "buildsOn", node(parent), (VOCABULARY_EVIDENCE,)))
+
+
+def _cites(corpus: Corpus) -> None:
+    """A paper naming an entity that exactly one other paper introduces cites that paper."""
+    introducers: dict[str, set[str]] = defaultdict(set)
+    for edge in corpus.edges:
+        if edge.predicate == "introduces":
+            introducers[edge.object].add(edge.subject)
+    cites: dict[tuple[str, str], set[Evidence]] = defaultdict(set)
+    for edge in corpus.edges:
+        owners = introducers.get(edge.object, set())
+        if edge.subject.startswith("paper/") and edge.predicate != "introduces" and len(owners) == 1:
+            (owner,) = owners
+            if owner != edge.subject:
+                cites[(edge.subject, owner)] |= {
+                    Evidence(ev.sentence, "corpus_links", round(ev.confidence * 0.9, 2), ev.start, ev.end) for ev in edge.evidence
+                }
+    corpus.edges.extend(Edge(s, "cites", o, _sorted(evs)) for (s, o), evs in sorted(cites.items()))
+
+
+def _sorted(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    return tuple(sorted(set(evidence), key=lambda e: (-e.confidence, e.sentence, e.extractor, e.start)))

@@ -1,0 +1,93 @@
+"""The curated vocabulary of well-known datasets, architectures and methods (`kg/data/vocabulary.tsv`).
+
+It is data, not code: general domain knowledge with aliases and lineage, so that the
+extractor recognises names and the graph knows that ResNet-50 is a variant of ResNet.
+
+>>> vocab = load()
+>>> vocab.lookup("resnet 50").label, vocab.lookup("ResNet50").variant_of
+('ResNet-50', 'ResNet')
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InputError
+from .model import ENTITY_TYPES
+
+VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.tsv"
+
+
+def name_key(name: str) -> str:
+    """The form under which names are the same entity: case, spaces, hyphens and punctuation ignored.
+
+    >>> name_key("ViT-B/16") == name_key("vit b 16")
+    True
+    """
+    return re.sub(r"[^\w+]+|_", "", name.casefold())
+
+
+@dataclass(frozen=True)
+class Term:
+    """One vocabulary row."""
+
+    label: str
+    type: str
+    aliases: tuple[str, ...]
+    variant_of: str | None
+    builds_on: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+class Vocabulary:
+    """Terms by canonical label, and a lookup from any name to its term."""
+
+    def __init__(self, terms: list[Term]):
+        self.terms: dict[str, Term] = {t.label: t for t in terms}
+        self._by_key: dict[str, Term] = {}
+        for term in terms:
+            for name in term.names:
+                self._by_key.setdefault(name_key(name), term)
+
+    def lookup(self, name: str) -> Term | None:
+        """The term a name (label or alias, any case or hyphenation) refers to."""
+        return self._by_key.get(name_key(name))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
+def parse(text: str, path: str) -> list[Term]:
+    """Rows of a vocabulary TSV; raises InputError naming the bad line."""
+    terms: list[Term] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 5:
+            raise InputError(path, number, "5 tab-separated fields", f"{len(fields)}")
+        label, type_, aliases, variant_of, builds_on = (f.strip() for f in fields)
+        if type_ not in ENTITY_TYPES:
+            raise InputError(path, number, f"a type in {ENTITY_TYPES}", repr(type_))
+        terms.append(Term(label, type_, _split(aliases), variant_of or None, _split(builds_on)))
+    labels = {t.label for t in terms}
+    for term in terms:
+        for ref in (term.variant_of, *term.builds_on):
+            if ref and ref not in labels:
+                raise InputError(path, None, f"'{ref}' (named by '{term.label}') to be a row", "no such row")
+    return terms
+
+
+def _split(field: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in field.split("|") if x.strip())
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = VOCABULARY_FILE) -> Vocabulary:
+    """The vocabulary at `path` (the bundled one by default), parsed once per process."""
+    return Vocabulary(parse(path.read_text(encoding="utf-8"), str(path)))
