@@ -38,7 +38,7 @@ def test_header_skipped_date_kept_and_lines_numbered(tmp_path):
         ("Aug 6\n\nA title\n\nAn abstract.\n\nA title with no abstract\n", "listing.txt:7: expected an abstract after the title, found the end of the file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "listing.txt: expected a UTF-8 text file, found binary data"),
         ("", "listing.txt: expected a listing with at least one paper, found an empty file"),
-        (b"Aug 6\n\nA title\n\nCaf\xe9 abstract\n", "listing.txt:5: expected UTF-8 text, found byte 0xe9"),
+        (b"Aug 6\n\nA title\n\nCaf\xe9 abstract\n", "listing.txt:5: expected UTF-8 text, found byte 0xe9 in column 4 (Latin-1 or Windows-1252?); re-save the file as UTF-8"),
         ("new\n\nSubscribe\n", "listing.txt: expected at least one title/abstract pair, found none"),
     ],
 )
