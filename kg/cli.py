@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import knowledge_graph, query as query_module
+from . import exports, knowledge_graph, query as query_module, state
 from .errors import KGError
 from .sample import SAMPLE_DIR
 
@@ -35,20 +35,23 @@ def main() -> None:
 @click.option("--out", "out_dir", default="exports", show_default=True, type=click.Path(path_type=Path),
               help="Folder to write graph.ttl, graph.nt, graph.jsonld, graph.graphml, nodes.csv, edges.csv, graph.html into.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+@click.option("--skip-bad", is_flag=True, help="Skip bad entries inside a file (a broken JSONL line) and report how many.")
+def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool) -> None:
     """Build the graph of listing SOURCES (files or folders) and write every export format.
 
     With no SOURCES, builds the bundled sample corpus (five Hugging Face listing pages).
-    Nothing is written if any input is bad.
+    Nothing is written if any input is bad. The folder also keeps the build state (.kg/)
+    that `kg add` extends.
 
     Example: kg build listings/ --out exports
     """
     started = time.perf_counter()
     try:
-        graph = knowledge_graph.build(sources or [SAMPLE_DIR], progress=not quiet)
-        written = graph.export(out_dir)
+        result = state.build(sources or [SAMPLE_DIR], out_dir, progress=not quiet, skip_bad=skip_bad)
     except KGError as err:
         _fail(err)
+    _report_skipped(result)
+    graph, written = result.graph, exports.EXPORT_FILES
     if not quiet:
         counts = {}
         for _, data in graph.nx.nodes(data=True):
@@ -91,3 +94,43 @@ def _param(text: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise KGError(f"--param {text!r}: expected NAME=VALUE")
     return name.strip().lstrip("?$"), value
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="The folder of a graph written by `kg build`, to add to.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--skip-bad", is_flag=True, help="Skip bad entries inside a file (a broken JSONL line) and report how many.")
+def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool) -> None:
+    """Add listing SOURCES (files or folders) to a built graph and rewrite its exports.
+
+    Only new files are read and extracted. A file already in the graph (same name, same
+    content) changes nothing; a known name with new content replaces that file's entries;
+    the same content under another name is skipped. The result equals `kg build` over every
+    file added, in any order. Nothing is written if any input is bad.
+
+    Example: kg add listings/2026-03-12.txt --graph exports
+    """
+    try:
+        result = state.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
+    except KGError as err:
+        _fail(err)
+    _report_skipped(result)
+    if quiet:
+        return
+    known = f"{len(result.unchanged) + len(result.duplicates)} already in the graph"
+    if result.written:
+        graph = result.graph
+        click.echo(f"added {len(result.changed)} file(s), {known}; the graph has {graph.nx.number_of_nodes()} nodes, "
+                   f"{graph.nx.number_of_edges()} edges → {len(exports.EXPORT_FILES)} files in {graph_dir}/")
+    else:
+        click.echo(f"nothing new ({known}); {graph_dir}/ unchanged")
+
+
+def _report_skipped(result: state.Result) -> None:
+    for name, same in result.duplicates:
+        click.echo(f"kg: skipped {name}: same content as {same}, already in the graph", err=True)
+    if result.bad:
+        click.echo(f"kg: skipped {len(result.bad)} bad entr{'y' if len(result.bad) == 1 else 'ies'} "
+                   f"(first: {result.bad[0]})", err=True)
