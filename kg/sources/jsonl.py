@@ -46,7 +46,9 @@ def read(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRe
 
 
 def _reason(err: ValueError) -> str:
-    return f"{err.msg} at column {err.colno}" if isinstance(err, json.JSONDecodeError) else str(err)
+    if not isinstance(err, json.JSONDecodeError):
+        return str(err)
+    return f"{err.msg.removesuffix(' at')} at column {err.colno}"
 
 
 def _record(obj: object, name: str, number: int) -> PaperRecord:
