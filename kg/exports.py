@@ -25,7 +25,7 @@ def turtle(rdf: Graph) -> str:
 
 def ntriples(rdf: Graph) -> str:
     """N-Triples, one triple a line, sorted so the same graph always gives the same file."""
-    lines = rdf.serialize(format="nt").splitlines()
+    lines = rdf.serialize(format="nt").split("\n")  # not splitlines(): a literal may hold U+2028 or U+000C
     return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
 
 
