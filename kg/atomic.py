@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -115,10 +116,14 @@ def commit(folder: str | Path, files: Mapping[str, Callable[[], str]], record: d
 def commit_locked(folder: Path, files: Mapping[str, Callable[[], str]], record: dict) -> None:
     """`commit`, for a caller already holding `locked(folder)` (to read, decide and write as one)."""
     pending = meta(folder) / PENDING
-    pending.mkdir()
-    hashes = {name: _write(pending / name, make()) for name, make in files.items()}
-    _fsync_dir(pending)
-    write_file(meta(folder) / RECORD, json.dumps({**record, "files": hashes}, indent=1, sort_keys=True) + "\n")
+    try:
+        pending.mkdir()
+        hashes = {name: _write(pending / name, make()) for name, make in files.items()}
+        _fsync_dir(pending)
+        write_file(meta(folder) / RECORD, json.dumps({**record, "files": hashes}, indent=1, sort_keys=True) + "\n")
+    except OSError as err:  # a full disk, a quota: nothing committed, so the previous generation stands
+        shutil.rmtree(pending, ignore_errors=True)
+        raise KGError(f"{folder}: cannot write the graph ({err.strerror}); the previous one is unchanged") from None
     for name in files:
         os.replace(pending / name, folder / name)
     _fsync_dir(folder)

@@ -194,14 +194,28 @@ def _write(folder: Path, before: dict | None, new: dict[str, tuple[Source, list[
     with atomic.locked(folder):
         if before is not None and atomic.read_record(folder) != before:
             raise KGError(f"{folder}: the graph changed while adding (another kg process?); run the command again")
-        for source, source_entries in sources.values():
-            path = atomic.meta(folder) / source.records
-            if not path.exists():
-                path.parent.mkdir(exist_ok=True)
-                atomic.write_file(path, _encode(source_entries))
-        atomic.commit_locked(folder, exports.makers(graph.rdf, graph.nx), {"state": msgspec.to_builtins(state)})
+        created: list[Path] = []
+        try:
+            for source, source_entries in sources.values():
+                path = atomic.meta(folder) / source.records
+                if not path.exists():
+                    _write_records(path, source_entries, folder)
+                    created.append(path)
+            atomic.commit_locked(folder, exports.makers(graph.rdf, graph.nx), {"state": msgspec.to_builtins(state)})
+        except KGError:  # raised before the commit point: the new records files are garbage
+            for path in created:
+                path.unlink()
+            raise
         _collect_garbage(folder, {s.records for s in state.sources})
     result.graph, result.written = graph, True
+
+
+def _write_records(path: Path, entries: list[Entry], folder: Path) -> None:
+    try:
+        path.parent.mkdir(exist_ok=True)
+        atomic.write_file(path, _encode(entries))
+    except OSError as err:
+        raise KGError(f"{folder}: cannot write the graph ({err.strerror}); the previous one is unchanged") from None
 
 
 def _re_extract(stored: dict[str, list[Entry]], progress: bool) -> dict[str, list[Entry]]:

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
@@ -27,8 +28,9 @@ from kg.sources import hf_listing, jsonl
 from kg.sources.lines import clean
 from kg.urls import find_urls, github_repo
 
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TMP = Path(tempfile.mkdtemp(prefix="kg-fuzz-"))
 
 HOSTILE = st.sampled_from(['"', "'", "\\", "\n", "\r", "\t", ">", "<", "{", "}", "&", "#", "@", ":", "\u200f", "\u202e",

@@ -9,11 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from test_robustness import GOOD, snapshot
 
 import kg
 from benchmarks.synthetic import write_corpus
 from kg import atomic, state
+from kg.cli import main
 from kg.exports import EXPORT_FILES
 
 KILL_AT = (0.55, 0.75, 0.9, 0.97)  # fractions of a full build's wall time
@@ -100,3 +102,27 @@ def test_recovery_from_every_point_before_the_commit(tmp_path, generations, writ
     (work / ".kg" / ".state.json.x1.tmp").write_text('{"half a commit record')
     atomic.recover(work)
     assert snapshot(work) == snapshot(root / "old")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB file system: room for a small graph, not for the sample corpus's exports beside it."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill up (needs root): {done.stderr.strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_is_one_line_and_leaves_the_previous_graph(tmp_path, small_disk):
+    (tmp_path / "old.txt").write_text(GOOD, encoding="utf-8")
+    graph = small_disk / "graph"
+    state.build([tmp_path / "old.txt"], graph, progress=False)
+    before = snapshot(graph)
+    result = CliRunner().invoke(main, ["build", "--out", str(graph), "-q"])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"kg: error: {graph}: cannot write the graph (No space left on device); the previous one is unchanged"
+    assert snapshot(graph) == before and not (graph / ".kg" / "pending").exists()
+    assert kg.open(graph).query("SELECT ?t WHERE { ?p dcterms:title ?t }").rows == [["FooNet: Faster Nets"]]
