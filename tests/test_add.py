@@ -97,11 +97,11 @@ def test_stored_extractions_are_redone_when_kg_changed(tmp_path, listings, full_
     assert snapshot(graph) == full_build
 
 
-def test_add_refuses_a_folder_it_cannot_extend(tmp_path, listings, sample_graph):
+def test_add_refuses_a_folder_it_cannot_extend(tmp_path, listings):
     assert fails("add", listings[0], "--graph", tmp_path / "none") == (
         f"kg: error: {tmp_path}/none: no graph built by `kg build` there (expected .kg/state.json); "
         f"create it with `kg build SOURCE... --out {tmp_path}/none`")
-    sample_graph.export(tmp_path / "plain")
+    kg.build(listings[3:], progress=False).export(tmp_path / "plain")
     assert "written by KnowledgeGraph.export(), which keeps no build state" in fails("add", listings[0], "--graph", tmp_path / "plain")
     graph = tmp_path / "graph"
     run("build", listings[0], "--out", graph, "-q")

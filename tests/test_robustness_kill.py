@@ -18,7 +18,7 @@ from kg import atomic, state
 from kg.cli import main
 from kg.exports import EXPORT_FILES
 
-KILL_AT = (0.55, 0.75, 0.9, 0.97)  # fractions of a full build's wall time
+KILL_AT = (0.6, 0.85, 0.97)  # fractions of a full build's wall time
 
 
 def committed(folder: Path) -> dict[str, bytes]:
@@ -106,10 +106,10 @@ def test_recovery_from_every_point_before_the_commit(tmp_path, generations, writ
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 3 MB file system: room for a small graph, not for the sample corpus's exports beside it."""
+    """A 1 MB file system: room for one small graph, not for a second one pending beside it."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True, text=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs to fill up (needs root): {done.stderr.strip()}")
     yield mount
@@ -121,7 +121,8 @@ def test_a_full_disk_is_one_line_and_leaves_the_previous_graph(tmp_path, small_d
     graph = small_disk / "graph"
     state.build([tmp_path / "old.txt"], graph, progress=False)
     before = snapshot(graph)
-    result = CliRunner().invoke(main, ["build", "--out", str(graph), "-q"])
+    (tmp_path / "new.txt").write_text(GOOD.replace("FooNet", "BarNet"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "old.txt"), str(tmp_path / "new.txt"), "--out", str(graph), "-q"])
     assert result.exit_code == 2
     assert result.output.strip() == f"kg: error: {graph}: cannot write the graph (No space left on device); the previous one is unchanged"
     assert snapshot(graph) == before and not (graph / ".kg" / "pending").exists()
