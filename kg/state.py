@@ -63,7 +63,7 @@ class Entry:
     extraction: Extraction
 
 
-class Source(msgspec.Struct, frozen=True):
+class StoredFile(msgspec.Struct, frozen=True):
     """A listing file in the graph: its name, its bytes' SHA-256, its records file, its entry count."""
 
     name: str
@@ -73,9 +73,11 @@ class Source(msgspec.Struct, frozen=True):
 
 
 class State(msgspec.Struct, frozen=True):
+    """What the graph was built from: stored under "state" in the commit record (kg.atomic)."""
+
     format: int
     code: str
-    sources: tuple[Source, ...] = ()
+    sources: tuple[StoredFile, ...] = ()
 
 
 @dataclass
@@ -108,8 +110,7 @@ def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = Tru
     """
     folder = Path(graph_dir)
     atomic.recover(folder)
-    record = _record_of(folder)
-    state = msgspec.convert(record["state"], State)
+    record, state = _state_of(folder)
     result = Result()
     new = _read_new(expand(paths), state, result, skip_bad, progress)
     stale = state.code != code_hash()
@@ -118,8 +119,8 @@ def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = Tru
     return result
 
 
-def _record_of(folder: Path) -> dict:
-    """The folder's commit record, if it holds a graph `add` can extend with its exports as written."""
+def _state_of(folder: Path) -> tuple[dict, State]:
+    """The folder's commit record and build state, if it holds a graph `add` can extend, exports as written."""
     record = atomic.read_record(folder)
     if record is None:
         raise KGError(f"{folder}: no graph built by `kg build` there (expected {atomic.META}/{atomic.RECORD}); "
@@ -127,18 +128,23 @@ def _record_of(folder: Path) -> dict:
     if record.get("state") is None:
         raise KGError(f"{folder}: written by KnowledgeGraph.export(), which keeps no build state; "
                       f"rebuild it with `kg build SOURCE... --out {folder}` to add to it")
-    if not isinstance(record["state"], dict) or record["state"].get("format") != FORMAT:
+    try:
+        state = msgspec.convert(record["state"], State)
+        files = msgspec.convert(record["files"], dict[str, str])
+    except (KeyError, msgspec.ValidationError) as err:
+        raise KGError(f"{folder}: unreadable build state ({err}); rebuild it with `kg build SOURCE... --out {folder}`") from None
+    if state.format != FORMAT:
         raise KGError(f"{folder}: build state of another kg version; rebuild it with `kg build SOURCE... --out {folder}`")
-    for name, sha in sorted(record["files"].items()):
+    for name, sha in sorted(files.items()):
         path = folder / name
         if not path.is_file() or atomic.file_sha256(path) != sha:
             raise KGError(f"{path}: changed since kg wrote it (adding would overwrite that change); "
                           f"rebuild with `kg build SOURCE... --out {folder}`")
-    return record
+    return record, state
 
 
 def _read_new(files: Sequence[tuple[Path, str]], state: State, result: Result, skip_bad: bool,
-              progress: bool) -> dict[str, tuple[Source, list[Entry]]]:
+              progress: bool) -> dict[str, tuple[StoredFile, list[Entry]]]:
     """Read and extract the files that are not in `state` yet: name → (source, entries)."""
     known = {s.name: s.sha256 for s in state.sources}
     by_content = {s.sha256: s.name for s in state.sources}
@@ -164,10 +170,10 @@ def _read_new(files: Sequence[tuple[Path, str]], state: State, result: Result, s
     records = {name: list(read_file(path, name, skip)) for path, name, _ in todo}  # every input checked first
     flat = [r for rs in records.values() for r in rs]
     extractions = iter(extract_records(flat, progress) if flat else [])
-    new: dict[str, tuple[Source, list[Entry]]] = {}
+    new: dict[str, tuple[StoredFile, list[Entry]]] = {}
     for path, name, sha in todo:
         entries = [Entry(r, next(extractions)) for r in records[name]]
-        new[name] = (Source(name, sha, _records_name(name, sha), len(entries)), entries)
+        new[name] = (StoredFile(name, sha, _records_name(name, sha), len(entries)), entries)
         result.changed.append(name)
     return new
 
@@ -177,8 +183,8 @@ def _records_name(name: str, sha: str) -> str:
     return f"{RECORDS}/{key}.jsonl.gz"
 
 
-def _write(folder: Path, before: dict | None, new: dict[str, tuple[Source, list[Entry]]],
-           kept: dict[str, Source], stale: bool, result: Result, progress: bool) -> None:
+def _write(folder: Path, before: dict | None, new: dict[str, tuple[StoredFile, list[Entry]]],
+           kept: dict[str, StoredFile], stale: bool, result: Result, progress: bool) -> None:
     """Resolve kept and new entries into a graph and commit its exports with the new state.
 
     `stale`: kg's code changed since the kept entries were extracted, so extract them again.
@@ -186,7 +192,7 @@ def _write(folder: Path, before: dict | None, new: dict[str, tuple[Source, list[
     stored = {name: _load_entries(folder, source) for name, source in sorted(kept.items())}
     if stale:
         stored = _re_extract(stored, progress)
-    sources = {name: (Source(name, kept[name].sha256, _records_name(name, kept[name].sha256), len(entries)), entries)
+    sources = {name: (StoredFile(name, kept[name].sha256, _records_name(name, kept[name].sha256), len(entries)), entries)
                for name, entries in stored.items()} | new
     entries = [e for _, es in sources.values() for e in es]
     graph = KnowledgeGraph(rdf_module.to_graph(resolve(((e.record, e.extraction) for e in entries), load())))
@@ -232,7 +238,7 @@ def _encode(entries: list[Entry]) -> bytes:
     return gzip.compress(b"".join(_ENCODER.encode(e) + b"\n" for e in entries), mtime=0)
 
 
-def _load_entries(folder: Path, source: Source) -> list[Entry]:
+def _load_entries(folder: Path, source: StoredFile) -> list[Entry]:
     path = atomic.meta(folder) / source.records
     try:
         lines = gzip.decompress(path.read_bytes()).splitlines()

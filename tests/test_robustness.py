@@ -190,3 +190,25 @@ def test_query_parameters_are_values_never_sparql(tmp_path, base_graph, value):
     result = run("query", query, "--graph", str(graph), "--param", f"title={value}", "--format", "csv")
     assert result.exit_code == 0 and result.output == "p\n"
     assert snapshot(graph) == before
+
+
+def test_skip_bad_skips_a_final_title_without_abstract(tmp_path):
+    path = tmp_path / "day.txt"
+    path.write_text(GOOD + "\nA dangling title\n", encoding="utf-8")
+    result = run("build", str(path), "--out", str(tmp_path / "out"), "-q", "--skip-bad")
+    assert result.exit_code == 0 and result.output.strip() == (
+        f"kg: skipped 1 bad entry (first: {path}:7: expected an abstract after the title, found the end of the file)")
+
+
+def test_tampered_build_state_is_one_line(tmp_path, base_graph):
+    graph = tmp_path / "graph"
+    shutil.copytree(base_graph, graph)
+    (graph / ".kg" / "state.json").write_text('{"files": {}, "state": {"format": 1, "code": 3}}')
+    result = run("add", str(tmp_path), "--graph", str(graph))
+    assert result.exit_code == 2 and result.output.startswith(f"kg: error: {graph}: unreadable build state (Expected `str`, got `int`")
+    for records in (graph / ".kg" / "records").iterdir():
+        records.write_bytes(b"not gzip")
+    shutil.copy(base_graph / ".kg" / "state.json", graph / ".kg" / "state.json")
+    (tmp_path / "more.txt").write_text(GOOD.replace("FooNet", "BarNet"), encoding="utf-8")
+    result = run("add", str(tmp_path / "more.txt"), "--graph", str(graph), "-q")
+    assert result.exit_code == 2 and "the stored entries of" in result.output and "are unreadable" in result.output

@@ -62,3 +62,12 @@ def test_folder_sources_are_named_relative_to_the_folder(tmp_path):
     write(folder, "A title\n\nAn abstract.\n", "b.txt")
     write(folder, "Another title\n\nAnother abstract.\n", "a.txt")
     assert [r.source.path for r in read_sources([folder])] == ["listings/a.txt", "listings/b.txt"]
+
+
+def test_hidden_files_and_folders_inside_a_folder_are_skipped(tmp_path):
+    folder = tmp_path / "listings"
+    (folder / ".git").mkdir(parents=True)
+    write(folder, "A title\n\nAn abstract.\n", "a.txt")
+    write(folder / ".git", "Not a listing\n", "notes.txt")
+    write(folder, "x", ".swap.txt")
+    assert [r.source.path for r in read_sources([folder])] == ["listings/a.txt"]

@@ -56,7 +56,7 @@ def expand(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
             raise InputError(str(path), None, "a readable file or folder", err.strerror) from None
         if is_dir:
             try:
-                inside = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+                inside = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path)))
             except OSError as err:
                 raise InputError(str(path), None, "a readable folder", err.strerror) from None
             if not inside and not _listable(path):
@@ -70,6 +70,11 @@ def expand(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
         else:
             raise InputError(str(path), None, "an existing file or folder", "nothing there")
     return files
+
+
+def _hidden(relative: Path) -> bool:
+    """Inside a hidden folder or hidden itself (`.git/`, a graph's `.kg/`, editor swap files)."""
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def _listable(path: Path) -> bool:
