@@ -130,7 +130,7 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
 
 def _report_skipped(result: state.Result) -> None:
     for name, same in result.duplicates:
-        click.echo(f"kg: skipped {name}: same content as {same}, already in the graph", err=True)
+        click.echo(f"kg: skipped {name}: same content as {same}", err=True)
     if result.bad:
         click.echo(f"kg: skipped {len(result.bad)} bad entr{'y' if len(result.bad) == 1 else 'ies'} "
                    f"(first: {result.bad[0]})", err=True)

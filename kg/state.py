@@ -217,6 +217,7 @@ def _write(folder: Path, before: dict | None, new: dict[str, tuple[StoredFile, l
 
 
 def _write_records(path: Path, entries: list[Entry], folder: Path) -> None:
+    """Store one listing file's entries; a write error becomes a KGError (nothing is committed yet)."""
     try:
         path.parent.mkdir(exist_ok=True)
         atomic.write_file(path, _encode(entries))
@@ -225,6 +226,7 @@ def _write_records(path: Path, entries: list[Entry], folder: Path) -> None:
 
 
 def _re_extract(stored: dict[str, list[Entry]], progress: bool) -> dict[str, list[Entry]]:
+    """The stored records with fresh extractions (after kg's code changed), in one progress bar."""
     flat = [e.record for es in stored.values() for e in es]
     extractions = iter(extract_records(flat, progress))
     return {name: [Entry(e.record, next(extractions)) for e in es] for name, es in stored.items()}
@@ -239,6 +241,7 @@ def _encode(entries: list[Entry]) -> bytes:
 
 
 def _load_entries(folder: Path, source: StoredFile) -> list[Entry]:
+    """One listing file's stored entries, checked against the count the state promises."""
     path = atomic.meta(folder) / source.records
     try:
         lines = gzip.decompress(path.read_bytes()).splitlines()
