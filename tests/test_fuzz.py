@@ -18,11 +18,12 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from kg import exports, rdf as rdf_module
-from kg.errors import InputError
+from kg.errors import InputError, KGError
 from kg.extract import extract
 from kg.graph import from_rdf
 from kg.ids import ID, entity_id, iri, node_id, paper_id, slug
 from kg.model import ENTITY_TYPES, PaperRecord, Source
+from kg.query import run as run_query
 from kg.resolve import resolve
 from kg.sources import hf_listing, jsonl
 from kg.sources.lines import clean
@@ -165,3 +166,26 @@ def test_any_literal_and_label_round_trips(text, type_):
     rdf.add((node, rdf_module.RDFS.label, rdf_module.Literal(text)))
     rdf.add((node, rdf_module.KG.file, rdf_module.Literal(text + '"\\\n>')))
     _round_trips(rdf)
+
+
+SMALL_GRAPH = rdf_module.new_graph()
+SMALL_GRAPH.add((URIRef(iri("paper/p")), rdf_module.DCTERMS.title, rdf_module.Literal('A "quoted" title')))
+
+
+@FUZZ
+@given(st.one_of(TEXT, st.text(max_size=60), st.sampled_from(["SELECT * WHERE { ?s ?p ?o }", "ASK { }", "DROP ALL",
+                                                              "SELECT ?x WHERE { BIND(1/0 AS ?x) }", "CONSTRUCT WHERE { ?s ?p ?o }"])))
+def test_any_query_text_is_an_answer_or_one_kg_error(text):
+    try:
+        run_query(SMALL_GRAPH, text)
+    except KGError as err:
+        assert "\n" not in str(err)
+    assert len(SMALL_GRAPH) == 1
+
+
+@FUZZ
+@given(TEXT, st.sampled_from(["", "https://", "http://x/"]))
+def test_any_parameter_value_is_bound_as_a_value(value, prefix):
+    rows = run_query(SMALL_GRAPH, "SELECT ?p WHERE { ?p dcterms:title ?t }", {"t": prefix + value})
+    assert rows.rows == ([[iri("paper/p")]] if prefix + value == 'A "quoted" title' else [])
+    assert len(SMALL_GRAPH) == 1

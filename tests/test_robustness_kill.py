@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from filelock import FileLock
 from test_robustness import GOOD, snapshot
 
 import kg
@@ -127,3 +128,15 @@ def test_a_full_disk_is_one_line_and_leaves_the_previous_graph(tmp_path, small_d
     assert result.output.strip() == f"kg: error: {graph}: cannot write the graph (No space left on device); the previous one is unchanged"
     assert snapshot(graph) == before and not (graph / ".kg" / "pending").exists()
     assert kg.open(graph).query("SELECT ?t WHERE { ?p dcterms:title ?t }").rows == [["FooNet: Faster Nets"]]
+
+
+def test_a_second_writer_is_refused_while_one_is_writing(tmp_path, generations):
+    root, _, _ = generations
+    graph = tmp_path / "graph"
+    shutil.copytree(root / "old", graph)
+    before = snapshot(graph)
+    with FileLock(graph / ".kg" / "lock"):  # what a running `kg build` or `kg add` holds
+        result = CliRunner().invoke(main, ["build", str(root / "old.txt"), "--out", str(graph), "-q"])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"kg: error: {graph}: another kg process is writing this graph; try again when it is done"
+    assert snapshot(graph) == before
