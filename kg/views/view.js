@@ -16,7 +16,11 @@
   const nodeView = new vis.DataView(nodes, { filter: (n) => !hiddenTypes.has(n.type) });
   const edgeView = new vis.DataView(edges, { filter: (e) => !hiddenRelations.has(e.relation) });
   const network = new vis.Network(document.getElementById("graph"), { nodes: nodeView, edges: edgeView }, data.options);
-  const state = { ready: false, readyAt: null, network: network, shownNodes: () => Object.keys(network.getPositions()).length };
+  const state = {
+    ready: false, readyAt: null, network: network,
+    shownNodes: () => Object.keys(network.getPositions()).length,  // what the network drew, after filters
+    shownEdges: () => network.body.edgeIndices.length,
+  };
   window.kgView = state;
   network.once("afterDrawing", () => {
     state.ready = true;
