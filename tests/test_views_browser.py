@@ -137,3 +137,22 @@ def test_a_hostile_title_is_shown_as_text_and_runs_nothing(browser, tmp_path):
     assert page.js("document.querySelectorAll('img, b, script[src]').length") == 0
     assert page.js("kgView.network.getSelectedNodes()") == [paper]
     page.close()  # fails on the alert dialogs, had any run
+
+
+@pytest.mark.parametrize("make", [views.lineage, views.dataset_papers], ids=["lineage", "dataset-papers"])
+def test_ready_made_views_draw_every_node(browser, sample_graph, tmp_path, make):
+    view = make(sample_graph.nx)
+    page = open_view(browser, view, tmp_path)
+    assert page.js("kgView.shownNodes()") == view.graph.number_of_nodes() > 50
+    assert page.js("kgView.shownEdges()") == view.graph.number_of_edges()
+    page.close()
+
+
+def test_a_focus_view_opens_on_the_focus_with_its_panel(browser, sample_graph, tmp_path):
+    imagenet = sample_graph.find("ImageNet")
+    view = views.select(sample_graph.nx, focus=imagenet, depth=1)
+    page = open_view(browser, view, tmp_path)
+    assert page.js("kgView.shownNodes()") == view.graph.number_of_nodes()
+    assert page.js("kgView.network.getSelectedNodes()") == [imagenet]
+    assert page.page.locator("#details h2").inner_text() == sample_graph.nx.nodes[imagenet]["label"]
+    page.close()
