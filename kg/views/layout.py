@@ -27,28 +27,35 @@ def positions(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[int, int]]:
     """Integer (x, y) per node, the same for the same graph (a fixed seed, sorted ties)."""
     simple = nx.Graph(graph.to_undirected(as_view=True)) if graph.is_directed() or graph.is_multigraph() else graph
     order = sorted(simple, key=lambda n: (-simple.degree(n), str(n)))
-    core = order[:CORE]
-    scale = SPACING * math.sqrt(len(core)) * 1.5
+    core = simple.subgraph(order[:CORE])
+    # only the largest connected part of the core: a force layout pushes separate pieces far apart
+    main = sorted(max(nx.connected_components(core), key=lambda c: (len(c), sorted(map(str, c))), default=()), key=str)
     placed: dict = {}
-    if core:
-        layout = nx.spring_layout(simple.subgraph(core), seed=seed, iterations=60, scale=scale)
+    if main:
+        scale = SPACING * math.sqrt(len(main)) * 1.5
+        layout = nx.spring_layout(core.subgraph(main), seed=seed, iterations=60, scale=scale)
         placed = {n: (float(x), float(y)) for n, (x, y) in layout.items()}
     crowd: dict[tuple[int, int], int] = defaultdict(int)  # nodes already put around an anchor
-    queue = deque(core)
-    outer = 0  # components with no core node go on a ring outside the picture
+    _spread(simple, deque(main), placed, crowd)
+    radius = max((math.hypot(x, y) for x, y in placed.values()), default=0.0) + SPACING
+    outer = 0  # the other connected parts go on a spiral around the picture, largest first
     for start in order:
         if start not in placed:
-            angle = outer * GOLDEN_ANGLE
-            placed[start] = (scale * 1.3 * math.cos(angle) * (1 + outer / 50), scale * 1.3 * math.sin(angle) * (1 + outer / 50))
+            r, angle = radius + SPACING * 0.7 * math.sqrt(outer), outer * GOLDEN_ANGLE
+            placed[start] = (r * math.cos(angle), r * math.sin(angle))
             outer += 1
-            queue.append(start)
-        while queue:
-            node = queue.popleft()
-            for neighbour in sorted(simple[node], key=str):
-                if neighbour not in placed:
-                    placed[neighbour] = _around(simple, neighbour, placed, crowd)
-                    queue.append(neighbour)
+            _spread(simple, deque([start]), placed, crowd)
     return {n: (round(x), round(y)) for n, (x, y) in placed.items()}
+
+
+def _spread(graph: nx.Graph, queue: deque, placed: dict, crowd: dict) -> None:
+    """Place every node reachable from the queue, breadth first, around its placed neighbours."""
+    while queue:
+        node = queue.popleft()
+        for neighbour in sorted(graph[node], key=str):
+            if neighbour not in placed:
+                placed[neighbour] = _around(graph, neighbour, placed, crowd)
+                queue.append(neighbour)
 
 
 def _around(graph: nx.Graph, node, placed: dict, crowd: dict) -> tuple[float, float]:

@@ -138,8 +138,9 @@ def _options(n_nodes: int) -> dict:
         "layout": {"improvedLayout": False},
         "edges": {"smooth": False, "width": 1, "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
                   "selectionWidth": 2, "hoverWidth": 0},
-        "nodes": {"scaling": {"min": 10 if small else 6, "max": 36,
-                              "label": {"enabled": True, "min": 12 if small else 9, "max": 26, "drawThreshold": 4 if small else 9}},
+        "nodes": {"scaling": {"min": 10 if small else 6, "max": 50,
+                              "label": {"enabled": True, "min": 12 if small else 9, "max": 60, "maxVisible": 24,
+                                        "drawThreshold": 4 if small else 8}},
                   "font": {"size": 12, "face": "system-ui, sans-serif"}, "borderWidth": 1},
         "interaction": {"hideEdgesOnDrag": large, "hideEdgesOnZoom": large, "tooltipDelay": 150, "hover": not large},
     }
