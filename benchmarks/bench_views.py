@@ -91,6 +91,8 @@ def screenshots(page, work: Path, out: Path) -> None:
         path = views.save(views.to_html(view), work / f"{name}.html")
         page.goto(path.resolve().as_uri())
         page.wait_for_selector("body[data-ready=true]", state="attached")
+        if name == "overview":  # zoomed in on the main connected part, as one would first do
+            page.evaluate("kgView.network.moveTo({scale: kgView.network.getScale() * 2})")
         page.wait_for_timeout(300)
         page.screenshot(path=str(out / f"{name}.png"))
         print(f"saved {out / f'{name}.png'}")
