@@ -76,6 +76,8 @@ def test_the_page_is_self_contained_deterministic_and_carries_titles_only_as_dat
     page = views.to_html(views.select(g))
     assert page == views.to_html(views.select(g))
     assert "<img" not in page and page.count("</script>") == 3  # data, vis-network, view.js
+    focus = views.to_html(views.select(g, focus="paper/x"))  # the title goes into <title> and <h1> too
+    assert "<img" not in focus and "&lt;img src=x onerror=alert(1)&gt;&lt;/script&gt; and its neighbourhood" in focus
     assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=", page)
     assert "default-src 'none'" in page
     data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S).group(1))
