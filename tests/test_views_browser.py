@@ -109,8 +109,10 @@ def test_clicking_a_paper_shows_its_details_evidence_highlighted_and_real_links(
     view = views.select(g, focus=paper, depth=1)
     page = open_view(browser, view, tmp_path)
     assert page.js("kgView.shownNodes()") == view.graph.number_of_nodes()
-    page.js("kgView.network.moveTo({scale: 1.5}); document.getElementById('panel').hidden = true")
+    page.js("""id => { const n = kgView.network; n.moveTo({position: n.getPositions([id])[id], scale: 1.5});
+                       n.unselectAll(); document.getElementById('panel').hidden = true; }""", paper)
     page.click_node(paper)
+    assert page.js("kgView.network.getSelectedNodes()") == [paper]
     details = page.page.locator("#details")
     assert details.locator("h2").inner_text() == g.nodes[paper]["title"]
     assert g.nodes[paper]["abstract"][:80] in details.inner_text()
