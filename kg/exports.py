@@ -16,7 +16,8 @@ from rdflib import Graph
 
 from . import atomic, views
 
-EXPORT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html")
+EXPORT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html",
+                "architecture-lineage.html", "dataset-papers.html")
 
 
 def turtle(rdf: Graph) -> str:
@@ -85,7 +86,9 @@ WRITERS: dict[str, Callable[[Graph, nx.MultiDiGraph], str]] = {
     "graph.graphml": lambda rdf, g: graphml(g),
     "nodes.csv": lambda rdf, g: nodes_csv(g),
     "edges.csv": lambda rdf, g: edges_csv(g),
-    "graph.html": lambda rdf, g: views.to_html(g),
+    "graph.html": lambda rdf, g: views.to_html(views.select(g, title="Overview")),
+    "architecture-lineage.html": lambda rdf, g: views.to_html(views.lineage(g)),
+    "dataset-papers.html": lambda rdf, g: views.to_html(views.dataset_papers(g)),
 }
 
 

@@ -107,10 +107,14 @@ def test_recovery_from_every_point_before_the_commit(tmp_path, generations, writ
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 1 MB file system: room for one small graph, not for a second one pending beside it."""
+    """A file system with room for one small graph, not for a second one pending beside it."""
+    (tmp_path / "measure.txt").write_text(GOOD, encoding="utf-8")
+    state.build([tmp_path / "measure.txt"], tmp_path / "measure", progress=False)
+    one_graph = sum(f.stat().st_size for f in (tmp_path / "measure").rglob("*") if f.is_file())
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True, text=True)
+    size = f"size={one_graph * 3 // 2 // 1024 + 64}k"
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", size, "tmpfs", str(mount)], capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs to fill up (needs root): {done.stderr.strip()}")
     yield mount
