@@ -1,9 +1,17 @@
-"""The role of each mention in its paper, from cue words before it in the same sentence.
+"""The role of each mention in its paper, from cue words around it in the same sentence.
 
-Introduced names become `introduces`. A dataset is `trainedOn` after a training cue
-("pre-trained on"), else `evaluatedOn`. An architecture or method is `comparesWith` after
-a comparison cue ("outperforms", "compared with"), else `buildsOn`; the confidence says
-whether a cue was seen or the default was taken.
+Introduced names become `introduces`. For every other mention the nearest cue before it in
+its clause decides ("pre-trained on" → `trainedOn`; "outperforms", "compared with" →
+`comparesWith`; "based on", "backbone", "we use" → `buildsOn`), unless a cue right after
+it says more ("ImageNet-pretrained", "ImageNet accuracy", "the ResNet baseline"). Words
+that introduce examples ("such as", "e.g.", "including") are not cues: the examples keep
+the cue before them, and the members of a list ("on A, B and C") share the role of the first.
+Datasets default to `evaluatedOn`, architectures and methods to `buildsOn`.
+
+Sentences of background before the paper says what it does ("ImageNet drives…", "models such
+as CLIP and DALL-E…") give no edges unless a cue ties the mention to the paper's own
+experiments; names listed in `kg/data/generic_families.txt` ("Transformer") give none.
+The confidence says whether a cue was seen or the default was taken.
 """
 from __future__ import annotations
 
@@ -14,27 +22,49 @@ from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 
 EXTRACTOR = "relation_cues"
-WINDOW = 100  # characters before a mention searched for a cue
-_CLAUSE_BREAK = re.compile(r"[;]|\bwhile\b|\bwhereas\b|\bbut\b")
-_TRAIN = re.compile(r"\b(?:pre-?train\w*|train\w*|fine-?tun\w*|learn\w*\s+from|distill\w*\s+from)\b", re.I)
-_EVAL = re.compile(r"\b(?:evaluat\w*|experiment\w*|benchmark\w*|test\w*|results?|accuracy|achiev\w*|validat\w*|outperform\w*)\b", re.I)
+WINDOW = 120  # characters before a mention searched for a cue
+_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bthough\b|\bbecause\b|\bwhich\b|\bwhere\b")
+_TRANSPARENT = re.compile(r"\b(?:such\s+as|e\.g\.,?|i\.e\.,?|for\s+example|for\s+instance|including|like|namely|as\s+well\s+as)", re.I)
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|/|&|\+)\s*$", re.I)
+
+_TRAIN = re.compile(
+    r"\b(?:pre-?train\w*(?:\s+(?:on|with|using))?|(?:re-?)?train(?:ed|ing|s)?\s+(?:\w+\s+){0,3}?(?:on|with|using|from)|"
+    r"learn\w*\s+from|distill\w*\s+from|fine-?tun\w*(?:\s+on)?|curated?\s+from)\b",
+    re.I,
+)
+_EVAL = re.compile(
+    r"\b(?:evaluat\w*|experiment\w*|benchmark\w*|test\w*|results?|accuracy|achiev\w*|attain\w*|obtain\w*|reach\w*|"
+    r"validat\w*|outperform\w*|surpass\w*|improv\w*|sets?\s+(?:a\s+)?new|state-of-the-art|SOTA|performance|"
+    r"demonstrat\w*|show\w*|zero-shot|transfer\w*|downstream)\b|\d\s?%|\bAP\b|\bmIoU\b|\bFID\b",
+    re.I,
+)
 _COMPARE = re.compile(
-    r"\b(?:outperform\w*|surpass\w*|better\s+than|superior\s+to|compared?\s+(?:to|with|against)|comparison\s+(?:to|with)|"
-    r"against|over|than|beat\w*|exceed\w*|vs\.?|versus|rival\w*|competitive\s+with|on\s+par\s+with)\b",
+    r"\b(?:outperform\w*|out-perform\w*|surpass\w*|better\s+than|superior\s+to|compared?\s+(?:to|with|against)|"
+    r"comparisons?\s+(?:to|with|against)|comparing\s+(?:to|with)|against|than|beat\w*|exceed\w*|vs\.?|versus|rival\w*|"
+    r"competitive\s+with|on\s+par\s+with|improv\w*\s+(?:up)?on|improvements?\s+over|gains?\s+over|over|baselines?|"
+    r"previous\s+(?:state-of-the-art|best)|prior\s+(?:art|work|methods?))\b",
     re.I,
 )
 _BUILD = re.compile(
-    r"\b(?:based\s+on|built\s+(?:up)?on|builds?\s+(?:up)?on|backbones?|extend\w*|upon|us(?:e|es|ed|ing)|adopt\w*|leverag\w*|"
-    r"integrat\w*|plug\w*|incorporat\w*|appl(?:y|ies|ied)|distill\w*|initiali[sz]\w*|modif\w*|inspired|follow\w*|inherit\w*|"
-    r"replac\w*|combin\w*|equipp?\w*|on\s+top\s+of|variant\s+of|version\s+of|into|such\s+as|like|including)\b",
+    r"\b(?:based\s+on|built\s+(?:up)?on|builds?\s+(?:up)?on|building\s+(?:up)?on|backbones?|extend\w*|upon|"
+    r"us(?:e|es|ed|ing)|employ\w*|adopt\w*|leverag\w*|exploit\w*|integrat\w*|plug\w*|incorporat\w*|appl(?:y|ies|ied|ying)|"
+    r"distill\w*|initiali[sz]\w*|modif\w*|inspired|follow\w*|inherit\w*|replac\w*|combin\w*|equipp?\w*|on\s+top\s+of|"
+    r"variant\s+of|version\s+of|into|fine-?tun\w*|train\w*|with|from|enhanc\w*|boost\w*|adapt\w*|revis\w*|"
+    r"generaliz\w*|scal\w*\s+up|counterpart\s+of)\b",
     re.I,
 )
+_AFTER_TRAIN = re.compile(r"^(?:[- ](?:pre-?)?train(?:ed|ing)|[- ]supervised|\s+pre-?training|\s+initiali[sz]\w*)\b", re.I)
+_AFTER_EVAL = re.compile(r"^\s*(?:(?:top-[15]\s+)?accuracy|val(?:idation)?|test(?:-dev|\s+set)?|classification|detection|segmentation)\b", re.I)
+_AFTER_COMPARE = re.compile(r"^\s*(?:baselines?|counterparts?)\b", re.I)
+_AFTER_BUILD = re.compile(r"^(?:[- ](?:based|backbones?|encoders?|initiali[sz]ed|style)|\s+as\s+(?:the\s+)?backbone)\b", re.I)
+_OWN_WORK = re.compile(r"\b(?:we|our|us|this\s+(?:paper|work|study|article)|in\s+this|here)\b", re.I)
 
 
-def _before(doc: Doc, mention: Mention) -> str:
-    text = doc.sentences[mention.sentence][max(0, mention.start - WINDOW) : mention.start]
-    parts = _CLAUSE_BREAK.split(text)
-    return parts[-1]
+def _clause_before(text: str, start: int) -> str:
+    """The words before `start` in its clause (at most WINDOW characters), examples' markers blanked."""
+    before = text[max(0, start - WINDOW) : start]
+    before = _CLAUSE_BREAK.split(before)[-1]
+    return _TRANSPARENT.sub(lambda m: " " * len(m.group()), before)
 
 
 def _last(pattern: re.Pattern[str], text: str) -> int:
@@ -42,23 +72,43 @@ def _last(pattern: re.Pattern[str], text: str) -> int:
     return max((m.end() for m in pattern.finditer(text)), default=-1)
 
 
-def _role(doc: Doc, mention: Mention) -> list[tuple[str, float]]:
-    before = _before(doc, mention)
+def _cue_role(doc: Doc, mention: Mention) -> tuple[str | None, bool]:
+    """(predicate, whether a cue decided it) for one mention, from the words around it."""
+    sentence = doc.sentences[mention.sentence]
+    after = sentence[mention.end : mention.end + 30]
+    before = _clause_before(sentence, mention.start)
     if mention.type == "dataset":
+        if _AFTER_TRAIN.match(after):
+            return "trainedOn", True
+        if _AFTER_EVAL.match(after):
+            return "evaluatedOn", True
         train, evaluate = _last(_TRAIN, before), _last(_EVAL, before)
         if train > evaluate:
-            return [("trainedOn", 0.7)]
-        return [("evaluatedOn", 0.75 if evaluate >= 0 else 0.5)]
-    compare, build = _COMPARE.search(before), _BUILD.search(before)
-    if compare and (not build or compare.end() > build.end()):
-        return [("comparesWith", 0.7)]
-    return [("buildsOn", 0.7 if build else 0.4)]
+            return "trainedOn", True
+        return "evaluatedOn", evaluate >= 0
+    if _AFTER_COMPARE.match(after):
+        return "comparesWith", True
+    if _AFTER_BUILD.match(after):
+        return "buildsOn", True
+    compare, build = _last(_COMPARE, before), _last(_BUILD, before)
+    if compare > build:
+        return "comparesWith", True
+    return "buildsOn", build >= 0
+
+
+def _background(doc: Doc) -> set[int]:
+    """Sentences before the first one about the paper's own work (never the title)."""
+    for index, text in enumerate(doc.sentences[1:], start=1):
+        if _OWN_WORK.search(text):
+            return set(range(1, index))
+    return set()
 
 
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
-    """Turn introduced names and vocabulary mentions into relations, one per (predicate, name)."""
+    """Turn introduced names and mentions into relations, one per (predicate, name)."""
     seen: set[tuple[str, str]] = set()
     introduced = {m.surface.lower() for m in doc.introduced} | {m.canonical for m in doc.introduced if m.canonical}
+    background = _background(doc)
 
     def add(predicate: str, mention: Mention, extractor: str, confidence: float) -> None:
         key = (predicate, (mention.canonical or mention.surface).lower())
@@ -71,8 +121,20 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
     for mention in doc.introduced:
         add("introduces", mention, mention.extractor, 0.8 if mention.sentence else 0.9)
-    for mention in doc.mentions:
-        if mention.surface.lower() in introduced or mention.canonical in introduced:
+    previous: Mention | None = None
+    previous_role: tuple[str | None, bool] = (None, False)
+    for mention in sorted(doc.mentions, key=lambda m: (m.sentence, m.start)):
+        own = mention.surface.lower() in introduced or mention.canonical in introduced
+        listed = (previous is not None and previous.sentence == mention.sentence
+                  and (previous.type == "dataset") == (mention.type == "dataset")
+                  and _LIST_GAP.match(doc.sentences[mention.sentence][previous.end : mention.start]))
+        role = previous_role if listed else _cue_role(doc, mention)
+        previous, previous_role = mention, role
+        predicate, cued = role
+        if predicate is None or mention.canonical in vocabulary.generic:
             continue
-        for predicate, confidence in _role(doc, mention):
-            add(predicate, mention, EXTRACTOR, confidence)
+        if own and (mention.type != "dataset" or not cued):
+            continue  # its own model is never built on or compared with; its own dataset only when a cue says how it is used
+        if mention.sentence in background:
+            continue
+        add(predicate, mention, EXTRACTOR, 0.75 if cued else 0.5)

@@ -1,8 +1,12 @@
 """Mentions of vocabulary names, found with one Aho-Corasick automaton over all names.
 
-Names of five characters or fewer must match case exactly ("MAE" the method, not "mae");
-longer names match in any case. Overlaps keep the longest match. A known family name
-followed by a variant suffix ("ResNet-101", "ViT-B/16", "YOLOv9") becomes that variant.
+Names of five characters or fewer, and single capitalised words ("Mamba", "Whisper", "Glow"),
+must match case exactly ("MAE" the method, not "mae"; "Whisper" the model, not "whisper");
+an all-capitals short name also matches a mixed-case spelling with two capitals ("CoCo").
+Other names match in any case. A name glued to a word before it by a hyphen ("Mask-RCNN")
+is part of a longer name, not a mention. Overlaps keep the longest match. A known family
+name followed by a variant suffix ("ResNet-101", "ViT-B/16", "YOLOv9", "DeiT-Tiny")
+becomes that variant; a longer suffix ("Mamba-FSCIL") is a different name, not a variant.
 """
 from __future__ import annotations
 
@@ -16,7 +20,11 @@ from .doc import Doc, Mention
 
 EXTRACTOR = "vocabulary"
 CASE_SENSITIVE_MAX = 5
-_VARIANT_SUFFIX = re.compile(r"(?:-[A-Z0-9][A-Za-z0-9]*(?:\.\d+)?(?:/\d+)?|[vV]?\d+[A-Za-z]?(?:\.\d+)?(?:/\d+)?|-v\d+(?:\.\d+)?)")
+_SIZE_WORDS = r"(?:Tiny|Small|Base|Large|Huge|Giant|Nano|Mini|Micro|Medium|Lite|Plus)"
+_VARIANT_SUFFIX = re.compile(
+    rf"(?:-(?:[A-Z]{{1,3}}\d*|{_SIZE_WORDS})(?:/\d+)?(?:-\d+[A-Za-z]?)?|[- ]\d+(?:\.\d+)?[A-Za-z]?(?:/\d+)?"
+    r"|[vV]?\d+(?:\.\d+)?[A-Za-z]?(?:/\d+)?|-v\d+(?:\.\d+)?)"
+)
 
 
 @lru_cache(maxsize=4)
@@ -37,6 +45,15 @@ def _lower(text: str) -> str:
     return low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+def _case_sensitive(name: str) -> bool:
+    return len(name) <= CASE_SENSITIVE_MAX or (name.isalpha() and name[0].isupper() and name[1:].islower())
+
+
+def _mixed_case_acronym(name: str, surface: str) -> bool:
+    """"CoCo" for "COCO": an all-capitals name written with at least two capitals."""
+    return name.isupper() and surface.upper() == name and sum(c.isupper() for c in surface) >= 2
+
+
 def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]:
     """(start, end, term, is_variant) of every non-overlapping name in `text`, longest first.
 
@@ -50,7 +67,9 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
         start, end = last - len(name) + 1, last + 1
         if start > 0 and text[start - 1].isalnum():
             continue
-        if len(name) <= CASE_SENSITIVE_MAX and text[start:end] != name:
+        if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+            continue
+        if _case_sensitive(name) and text[start:end] != name and not _mixed_case_acronym(name, text[start:end]):
             continue
         variant = False
         suffix = _VARIANT_SUFFIX.match(text, end)
