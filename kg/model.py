@@ -56,6 +56,7 @@ class Relation:
     evidence: Evidence
     canonical: str | None = None  # the vocabulary label, when the name is a known one
     variant_of: str | None = None  # the vocabulary label of its family, for an unlisted variant
+    aliases: tuple[str, ...] = ()  # other names the paper gives it (acronym ↔ long form)
 
 
 @dataclass(frozen=True)

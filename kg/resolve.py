@@ -3,7 +3,8 @@
 - papers: the same title (ignoring case and punctuation) in several listings is one paper
   that keeps every listing as a source;
 - entities: every name that is the same vocabulary term, or the same name ignoring case,
-  hyphens and spaces, is one entity with all its surface forms as aliases;
+  hyphens and spaces, is one entity with all its surface forms as aliases; an acronym a
+  paper defines ("Long Form (LF)") is an alias of its long form;
 - lineage: vocabulary `variant_of`/`builds_on` between entities, and unlisted variants
   ("ResNet-101") linked to their family;
 - cites: a paper that names an entity another paper of the corpus introduces cites that paper.
@@ -35,9 +36,13 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
 
     for record, extraction in sorted(items, key=lambda item: (item[0].source.path, item[0].source.line)):
         pid = _paper(corpus, paper_keys, record, extraction)
+        same = {name_key(a): name_key(r.surface) for r in extraction.relations if not r.canonical for a in r.aliases}
         for relation in extraction.relations:
             key = name_key(relation.canonical or relation.surface)
+            key = same.get(key, key)  # an acronym and its long form in one paper are one entity
             names[key][relation.surface] += 1
+            for alias in relation.aliases:
+                names[key][alias] += 0  # a name, not a vote for the label
             types[key][relation.type] += 1
             if relation.canonical:
                 canonical[key] = relation.canonical

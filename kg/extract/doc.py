@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model import Evidence, Extraction, PaperRecord, Relation
 from ..text import sentences
@@ -20,6 +21,7 @@ class Mention:
     canonical: str | None = None  # vocabulary label
     variant_of: str | None = None  # vocabulary label of the family, for unlisted variants
     extractor: str = ""
+    aliases: tuple[str, ...] = ()  # other names of the same thing in this paper (acronym ↔ long form)
 
 
 @dataclass
@@ -34,6 +36,8 @@ class Doc:
     repos: list[tuple[str, Evidence]] = field(default_factory=list)
     other_links: list[str] = field(default_factory=list)
     code_status: str = "none"
+    acronyms: dict[str, str] = field(default_factory=dict)  # short form → long form
+    definitions: list[tuple[int, Any]] = field(default_factory=list)  # (sentence, acronyms.Pair)
 
     @classmethod
     def from_record(cls, record: PaperRecord) -> "Doc":

@@ -1,8 +1,14 @@
-"""Names the paper itself introduces: "X: title", "we propose X", "dubbed X", "a dataset called X".
+"""Names the paper itself introduces: "X: title", "we propose X", "dubbed X", "a dataset called X",
+"we introduce a Long Form (LF) module".
 
 A name counts when it looks like a coined name (an inner capital, a digit, or all capitals),
-so "we propose a simple method" introduces nothing. The type is guessed from the words
-around the name ("dataset", "benchmark" → dataset; "network", "model" → architecture).
+so "we propose a simple method" introduces nothing; a run of capitalised words ("Wake
+Vision") counts when it is set off as a name (title prefix used again in the abstract, "we
+introduce X, a …", "called X") or defined with an acronym right after an introducing verb.
+The type comes from the nearest head noun ("X, a dataset", "a network dubbed X",
+"an LF module") and else from the name's shape ("…Net", "…Former" → architecture).
+Acronym and long form become aliases of one name. Later mentions of an introduced name are
+added as mentions too, so that a paper's own dataset can also be `evaluatedOn`/`trainedOn`.
 """
 from __future__ import annotations
 
@@ -12,24 +18,37 @@ from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 
 EXTRACTOR = "introduced_pattern"
-_TOKEN = r"[A-Za-z0-9][\w.+'-]*[\w+]|[A-Z0-9]"
+_TOKEN = r"[A-Za-z0-9][\w.+'^*-]*[\w+*]|[A-Z0-9]"
 _NAME = rf"(?:{_TOKEN})(?:\s(?:{_TOKEN}))?"  # at most two words
-_TITLE_NAME = re.compile(rf"^(?P<name>{_NAME})\s*:\s")
+_CAP_WORD = r"[A-Z][\w+'-]*"
+_CAP_NAME = rf"{_CAP_WORD}(?:\s(?:{_CAP_WORD}|v?\d[\w.]*|of|for|and|in)){{0,4}}"
+_TITLE_NAME = re.compile(rf"^(?P<name>[^:]{{2,60}}?)\s*(?::|--|—|–)\s")
+_VERB = (r"(?:propose|introduce|present|develop|design|build|release|construct|curate|collect|create|contribute|"
+         r"establish|formulate|call|name|dub|term|offer|provide|devise|define)")
 _CUED = re.compile(
     rf"\b(?:called|named|dubbed|termed|coined|denoted(?:\s+as)?|abbreviated\s+as|namely|short\s+for)\s+"
-    rf"(?:as\s+)?[\"“'‘]?(?P<name>{_NAME})"
+    rf"(?:as\s+)?[\"“'‘]?(?P<name>{_CAP_NAME}|{_NAME})"
 )
+_SUBJECT = r"(?i:\b(?:we|this\s+(?:paper|work|study)|here\s+we)\s+(?:\w+ly\s+)?(?:(?:first|also|further|then|thus)\s+)?)"
 _PROPOSE = re.compile(
-    rf"\b(?:we|this\s+(?:paper|work|study)|here\s+we)\s+(?:\w+ly\s+)?"
-    rf"(?:propose|introduce|present|develop|design|build|release|construct|curate|collect|create|contribute)s?\s+"
-    rf"(?P<name>{_NAME})(?=\s*(?:,|\(|:|;|\.|$|\s+(?:a|an|the|which|that|to|for|as)\b))"
+    rf"{_SUBJECT}{_VERB}[sd]?\s+(?:the\s+)?[\"“'‘]?"
+    rf"(?P<name>{_CAP_NAME}|{_NAME})[\"”'’]?(?=\s*(?:,|\(|:|;|\.|$|\s[-–—]\s|\s+(?:a|an|the|which|that|to|for|as)\b))"
 )
-_ACRONYM_DEFINITION = re.compile(r"(?P<long>(?:[A-Z][\w-]*\s+){1,8}?[A-Z][\w-]*)\s+\((?P<name>[A-Z][\w-]*[A-Z0-9][\w-]*)\)")
-_INTRODUCING_SENTENCE = re.compile(r"\b(?:we|this\s+(?:paper|work))\s+(?:\w+ly\s+)?(?:propose|introduce|present|develop|design|call|name|dub)", re.I)
-_DATASET_CUE = re.compile(r"\b(?:data\s?set|benchmark|corpus|collection|suite|database|images|videos)s?\b", re.I)
-_ARCH_CUE = re.compile(r"\b(?:network|architecture|model|backbone|transformer|detector|encoder|decoder|LLM|net|ViT|CNN)s?\b", re.I)
-_ARCH_NAME = re.compile(r"(?:Net|Former|former|ViT|GAN|BERT|GPT|Mamba|LM|Transformer|CNN|MLP)(?:[-\d]|v\d|$)")
-_STOP = {"a", "an", "the", "this", "our", "we", "it", "in", "on", "to", "and", "of", "for", "with", "towards"}
+_INTRODUCING = re.compile(rf"(?:{_SUBJECT}(?:\w+\s+){{0,3}}?|\band\s+){_VERB}\w*\b", re.I)
+_AFTER_VERB_GAP = re.compile(r"^\s*(?:(?:a|an|the|our|two|new|novel|simple|effective|efficient|general|unified|"
+                             r"lightweight|plug-and-play|generic|first|yet|and|,|\w+-\w+)\s+){0,5}$", re.I)
+_DATASET_NOUN = r"data\s?sets?|benchmarks?|corpus|corpora|collections?|suites?|databases?|challenges?"
+_METHOD_NOUN = (r"methods?|framework|strategy|approach|technique|scheme|algorithm|loss|module|mechanism|procedure|"
+                r"paradigm|objective|regulari[sz]ation|optimizer|recipe|pipeline|block|layer|operator|metric|estimator|"
+                r"attention|tokenizer|toolkit|library|protocol")
+_ARCH_NOUN = r"network|architecture|model|backbone|transformer|detector|encoder|decoder|LLM|MLLM|LMM|VLM|CNN|ViT|family"
+_HEAD = re.compile(rf"\b(?:(?P<dataset>{_DATASET_NOUN})|(?P<method>{_METHOD_NOUN})|(?P<architecture>{_ARCH_NOUN})s?)\b", re.I)
+_ARCH_NAME = re.compile(r"(?:Net|Former|former|ViT|GAN|BERT|GPT|Mamba|LM|Transformer|CNN|MLP|Diff)(?:[-\d+]|v\d|$)")
+_STOP = {"a", "an", "the", "this", "our", "we", "it", "in", "on", "to", "and", "of", "for", "with", "towards", "toward"}
+_OWN = re.compile(r"\b(?:we|our)\b", re.I)
+_NOT_A_NAME = re.compile(r"^(?:re-?\w+ing|rethinking|revisiting|towards?|beyond|on|when|what|how|why|is|are|do|does|can|"
+                         r"learning|improving|understanding|exploring|scaling|unleashing|boosting|bridging|"
+                         r"a|an|the)\b", re.I)
 
 
 def looks_like_name(name: str) -> bool:
@@ -41,51 +60,105 @@ def looks_like_name(name: str) -> bool:
     words = name.split()
     if not words or words[0].lower() in _STOP or len(name) < 2:
         return False
-    return any(any(c.isupper() for c in w[1:]) or any(c.isdigit() for c in w) for w in words)
+    return any(any(c.isupper() and w[i] != "-" for i, c in enumerate(w[1:])) or any(c.isdigit() for c in w) for w in words)
 
 
-def guess_type(name: str, context: str) -> str:
-    """dataset, architecture or method, from the name's shape and the words around it."""
-    if _DATASET_CUE.search(context) and not _ARCH_NAME.search(name):
-        return "dataset"
-    if _ARCH_NAME.search(name) or _ARCH_CUE.search(context):
-        return "architecture"
-    return "method"
+def _capitalised(name: str) -> bool:
+    words = [w for w in name.split() if w.lower() not in ("of", "for", "and", "in")]
+    return bool(words) and all(w[0].isupper() or w[0].isdigit() for w in words) and not _NOT_A_NAME.match(name)
+
+
+def guess_type(name: str, before: str, after: str) -> str:
+    """dataset, architecture or method: the head noun right after the name, else the one just
+    before it, else the name's shape.
+
+    >>> guess_type("StormBench", "we collect ", ", a benchmark of storms")
+    'dataset'
+    >>> guess_type("RainViT", "a model dubbed ", ".")
+    'architecture'
+    """
+    following = list(_HEAD.finditer(after[:60]))
+    preceding = list(_HEAD.finditer(before[-50:]))
+    for match in following[:1] + preceding[-1:]:
+        return match.lastgroup or "method"
+    return "architecture" if _ARCH_NAME.search(name) else "method"
 
 
 def _trim(name: str) -> str:
     words = name.split()
-    while len(words) > 1 and not looks_like_name(words[-1]):
+    while len(words) > 1 and not looks_like_name(words[-1]) and not words[-1][0].isupper():
+        words.pop()
+    while len(words) > 1 and words[-1].lower() in ("of", "for", "and", "in"):
         words.pop()
     return " ".join(words).rstrip(".,;:'\"’”")
 
 
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
-    """Add to doc.introduced every coined name the paper introduces (once per name)."""
+    """Add to doc.introduced every name the paper introduces (once per name), and their later mentions."""
     found: dict[str, Mention] = {}
+    long_forms = {long.lower(): short for short, long in doc.acronyms.items()}
 
-    def add(index: int, start: int, name: str) -> None:
+    def add(index: int, start: int, name: str, strong: bool) -> None:
         name = _trim(name)
-        if not looks_like_name(name) or name.lower() in found:
+        if not (looks_like_name(name) or (strong and _capitalised(name))):
             return
-        sentence = doc.sentences[index]
-        context = sentence[max(0, start - 60) : start + len(name) + 60]
+        short = long_forms.get(name.lower())
+        long = doc.acronyms.get(name)
+        aliases = tuple(a for a in (short, long) if a and a != name)
+        if any(n.lower() in found for n in (name, *aliases)):
+            return
         term = vocabulary.lookup(name)
-        type_ = term.type if term else guess_type(name, context)
-        found[name.lower()] = Mention(
-            index, start, start + len(name), sentence[start : start + len(name)], type_,
-            canonical=term.label if term else None, extractor=EXTRACTOR,
-        )
+        sentence = doc.sentences[index]
+        if term is not None and not (strong and (index == 0 or _OWN.search(sentence))):
+            return  # a known name is used, not introduced, unless the paper says it makes it
+        end = start + len(name)
+        type_ = term.type if term else guess_type(name, sentence[:start], sentence[end:])
+        found[name.lower()] = Mention(index, start, end, sentence[start:end], type_, canonical=term.label if term else None,
+                                      extractor=EXTRACTOR, aliases=aliases)
 
+    abstract = " ".join(doc.masked[1:])
     title = doc.masked[0]
     match = _TITLE_NAME.match(title)
     if match:
-        add(0, 0, match.group("name"))
+        name = _trim(match.group("name"))
+        if looks_like_name(name) and not _NOT_A_NAME.match(name) or (_capitalised(name) and name in abstract):
+            add(0, 0, name, True)
+    elif len(title.split()) <= 4 and _capitalised(title):
+        singular = re.escape(title.rstrip("s")).replace("\\ ", r"\s+")
+        again = re.search(rf"(?<![\w-]){singular}s?(?![\w-])", " ".join(doc.masked[1:]), re.I)
+        if again:
+            index = next(i for i, t in enumerate(doc.masked) if i and again.group() in t)
+            add(index, doc.masked[index].index(again.group()), again.group(), True)
     for index, text in enumerate(doc.masked):
         for pattern in (_CUED, _PROPOSE):
             for match in pattern.finditer(text):
-                add(index, match.start("name"), match.group("name"))
-        if index > 0 and _INTRODUCING_SENTENCE.search(text):
-            for match in _ACRONYM_DEFINITION.finditer(text):
-                add(index, match.start("name"), match.group("name"))
+                add(index, match.start("name"), match.group("name"), pattern is _CUED or "," in text[match.end("name"):match.end("name") + 2])
+    for index, pair in doc.definitions:
+        text = doc.masked[index]
+        verb = max((m for m in _INTRODUCING.finditer(text) if m.end() <= pair.start), key=lambda m: m.end(), default=None)
+        if verb is None or vocabulary.lookup(pair.short) or vocabulary.lookup(pair.long):
+            continue
+        gap = text[verb.end() : pair.start]
+        if _capitalised(pair.long) and len(gap.split()) <= 8 and "." not in gap:
+            add(index, pair.start, pair.long, True)
+        elif _AFTER_VERB_GAP.match(gap):
+            add(index, text.index(pair.short, pair.end), pair.short, True)
     doc.introduced.extend(found.values())
+    _mentions_of_introduced(doc)
+
+
+def _mentions_of_introduced(doc: Doc) -> None:
+    """Every later occurrence of an introduced name (or its alias) not already a mention."""
+    taken = {(m.sentence, m.start) for m in doc.mentions}
+    for intro in doc.introduced:
+        for name in (intro.surface, *intro.aliases):
+            pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+            for index, text in enumerate(doc.masked):
+                for match in pattern.finditer(text):
+                    if (index, match.start()) == (intro.sentence, intro.start) or (index, match.start()) in taken:
+                        continue
+                    if any(m.sentence == index and m.start < match.end() and match.start() < m.end for m in doc.mentions):
+                        continue
+                    taken.add((index, match.start()))
+                    doc.mentions.append(Mention(index, match.start(), match.end(), doc.sentences[index][match.start():match.end()],
+                                                intro.type, canonical=intro.canonical, extractor=EXTRACTOR))

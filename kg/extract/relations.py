@@ -107,7 +107,8 @@ def _background(doc: Doc) -> set[int]:
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
     """Turn introduced names and mentions into relations, one per (predicate, name)."""
     seen: set[tuple[str, str]] = set()
-    introduced = {m.surface.lower() for m in doc.introduced} | {m.canonical for m in doc.introduced if m.canonical}
+    introduced = {n.lower() for m in doc.introduced for n in (m.surface, *m.aliases)}
+    introduced |= {m.canonical for m in doc.introduced if m.canonical}
     background = _background(doc)
 
     def add(predicate: str, mention: Mention, extractor: str, confidence: float) -> None:
@@ -116,7 +117,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
             seen.add(key)
             doc.relations.append(
                 Relation(predicate, mention.surface, mention.type, doc.evidence(mention, extractor, confidence),
-                         mention.canonical, mention.variant_of)
+                         mention.canonical, mention.variant_of, mention.aliases)
             )
 
     for mention in doc.introduced:
