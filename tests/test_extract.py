@@ -10,7 +10,7 @@ def relations(title: str, abstract: str) -> set[tuple[str, str]]:
 
 
 def test_pipeline_components_are_named_in_order():
-    assert [name for name, _ in PIPELINE] == ["code_links", "vocabulary", "introduced", "relations"]
+    assert [name for name, _ in PIPELINE] == ["code_links", "vocabulary", "acronyms", "introduced", "unknown_names", "relations"]
 
 
 def test_title_name_is_introduced_and_roles_follow_cues():
