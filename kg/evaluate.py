@@ -9,15 +9,8 @@ or alias equal to the gold name or one of its aliases after the same normalisati
 (strict), or, leniently, when one form is a prefix of the other (≥ 3 characters).
 Each predicted edge matches at most one gold entity.
 
->>> from kg.sample import SAMPLE_DIR
->>> import kg
->>> graph = kg.build([SAMPLE_DIR], progress=False)
->>> paper = graph.nx.nodes["paper/" + "pass-an-imagenet-replacement-for-self-supervised-pretraining-without-humans"]
->>> gold = [{"title": paper["title"], "introduces": [{"name": "PASS", "aliases": [], "type": "dataset"}],
-...          "evaluated_on": [], "trained_on": [], "builds_on": [], "compares_with": [], "repos": []}]
->>> report = score(gold, graph)
->>> report.strict["introduces"].tp, report.papers_found, report.type_accuracy
-(1, 1, 1.0)
+`score(load_gold(path), kg.open("exports"))` gives a Report; `format_table` and
+`format_errors` print it (tests/test_eval.py checks the counts by hand).
 """
 from __future__ import annotations
 

@@ -61,3 +61,41 @@ def test_code_status():
     assert status("Code and models will be released.") == "promised"
     assert status("Code will be available at https://github.com/a/b.") == "promised"
     assert status("We study pruning.") == "none"
+
+
+def test_acronym_definition_is_one_introduced_name_with_its_alias():
+    found = extract(PaperRecord("Compact nets", "We present Tidal Rank Distillation (TRD), a method for small models. "
+                                "TRD beats DistilBERT.", Source("t.txt", 1))).relations
+    introduced = [r for r in found if r.predicate == "introduces"]
+    assert [(r.surface, r.aliases, r.type) for r in introduced] == [("Tidal Rank Distillation", ("TRD",), "method")]
+    assert ("comparesWith", "DistilBERT") in {(r.predicate, r.surface) for r in found}
+
+
+def test_list_members_share_the_cue_and_examples_keep_it():
+    found = relations("T", "We propose FooNet. FooNet outperforms strong baselines such as VGG, ResNet and DenseNet. "
+                      "It is pre-trained on ImageNet-21K, JFT-300M and LAION-2B.")
+    assert {("comparesWith", n) for n in ("VGG", "ResNet", "DenseNet")} <= found
+    assert {("trainedOn", n) for n in ("ImageNet-21K", "JFT-300M", "LAION-2B")} <= found
+
+
+def test_cue_after_the_name_and_background_sentences():
+    found = relations("T", "Models such as CLIP and DALL-E changed the field. We show that ImageNet-pretrained "
+                      "features help, reaching 80% ImageNet-1K accuracy with the ResNet-50 baseline.")
+    assert ("trainedOn", "ImageNet") in found and ("evaluatedOn", "ImageNet-1K") in found
+    assert ("comparesWith", "ResNet-50") in found
+    assert not any(s in ("CLIP", "DALL-E") for _, s in found)  # background, before the paper's own work
+
+
+def test_generic_families_and_lowercase_words_are_not_entities():
+    assert relations("T", "We build a transformer and a Transformer encoder with a whisper of noise.") == set()
+
+
+def test_introduced_dataset_is_also_evaluated_on_when_a_cue_says_so():
+    found = relations("StormBench: weather", "We introduce StormBench, a benchmark of rainy images. "
+                      "We evaluate ten detectors on StormBench.")
+    assert {("introduces", "StormBench"), ("evaluatedOn", "StormBench")} <= found
+
+
+def test_unknown_names_from_patterns():
+    found = relations("T", "We propose FooNet. It beats HydraNet and FlowSeg on the UrbanCrowd-7 dataset.")
+    assert {("comparesWith", "HydraNet"), ("comparesWith", "FlowSeg"), ("evaluatedOn", "UrbanCrowd-7")} <= found

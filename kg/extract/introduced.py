@@ -105,8 +105,11 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         short = long_forms.get(name.lower())
         long = doc.acronyms.get(name)
         aliases = tuple(a for a in (short, long) if a and a != name)
-        if any(n.lower() in found for n in (name, *aliases)):
-            return
+        seen = next((found[n.lower()] for n in (name, *aliases) if n.lower() in found), None)
+        if seen is not None:
+            if seen.sentence == 0 and index > 0 and _HEAD.search(doc.sentences[index][start + len(name) : start + len(name) + 40]):
+                seen.type = guess_type(name, doc.sentences[index][:start], doc.sentences[index][start + len(name) :])
+            return  # a title name is typed by the head noun the abstract gives it ("X, a benchmark")
         term = vocabulary.lookup(name)
         sentence = doc.sentences[index]
         if term is not None and not (strong and (index == 0 or _OWN.search(sentence))):

@@ -45,11 +45,13 @@ def _names(doc: Doc, index: int, match: re.Match[str]) -> list[tuple[int, str]]:
     for part in _SEPARATOR.split(text):
         start = doc.masked[index].find(part, offset)
         words = part.split()
-        while words and not _coined(words[-1]):
-            words.pop()  # "ResNet models" → "ResNet"
         while out == [] and words and not _coined(words[0]):
             start += len(words.pop(0)) + 1  # "the Galaxy10 DECals" → "Galaxy10 DECals"
-        if not words or not all(_coined(w) or w[0].isupper() for w in words) or not _coined(words[0]):
+        cut = next((i for i, w in enumerate(words) if not (_coined(w) or w[0].isupper())), len(words))
+        words = words[:cut]  # "GlowNet on ImageNet" → "GlowNet"
+        while words and not _coined(words[-1]):
+            words.pop()  # "ResNet Models" → "ResNet"
+        if not words or not _coined(words[0]):
             break
         name = " ".join(words)
         out.append((start, name))
