@@ -43,6 +43,7 @@ _METHOD_NOUN = (r"methods?|framework|strategy|approach|technique|scheme|algorith
                 r"attention|tokenizer|toolkit|library|protocol")
 _ARCH_NOUN = r"network|architecture|model|backbone|transformer|detector|encoder|decoder|LLM|MLLM|LMM|VLM|CNN|ViT|family"
 _HEAD = re.compile(rf"\b(?:(?P<dataset>{_DATASET_NOUN})|(?P<method>{_METHOD_NOUN})|(?P<architecture>{_ARCH_NOUN})s?)\b", re.I)
+_APPOSITIVE = re.compile(rf"^\)?\s*,?\s*(?:is\s+)?(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:{_DATASET_NOUN}|{_METHOD_NOUN}|{_ARCH_NOUN})s?\b", re.I)
 _ARCH_NAME = re.compile(r"(?:Net|Former|former|ViT|GAN|BERT|GPT|Mamba|LM|Transformer|CNN|MLP|Diff)(?:[-\d+]|v\d|$)")
 _STOP = {"a", "an", "the", "this", "our", "we", "it", "in", "on", "to", "and", "of", "for", "with", "towards", "toward"}
 _OWN = re.compile(r"\b(?:we|our)\b", re.I)
@@ -107,7 +108,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         aliases = tuple(a for a in (short, long) if a and a != name)
         seen = next((found[n.lower()] for n in (name, *aliases) if n.lower() in found), None)
         if seen is not None:
-            if seen.sentence == 0 and index > 0 and _HEAD.search(doc.sentences[index][start + len(name) : start + len(name) + 40]):
+            if seen.sentence == 0 and index > 0 and _APPOSITIVE.match(doc.sentences[index][start + len(name) :]):
                 seen.type = guess_type(name, doc.sentences[index][:start], doc.sentences[index][start + len(name) :])
             return  # a title name is typed by the head noun the abstract gives it ("X, a benchmark")
         term = vocabulary.lookup(name)

@@ -40,11 +40,13 @@ _EVAL = re.compile(
 )
 _COMPARE = re.compile(
     r"\b(?:outperform\w*|out-perform\w*|surpass\w*|better\s+than|superior\s+to|compared?\s+(?:to|with|against)|"
-    r"comparisons?\s+(?:to|with|against)|comparing\s+(?:to|with)|against|than|beat\w*|exceed\w*|vs\.?|versus|rival\w*|"
-    r"competitive\s+with|on\s+par\s+with|improv\w*\s+(?:up)?on|improvements?\s+over|gains?\s+over|over|baselines?|"
+    r"comparisons?\s+(?:to|with|against)|comparing\s+(?:to|with)|beat\w*|exceed\w*|rival\w*|"
+    r"competitive\s+with|on\s+par\s+with|improv\w*\s+(?:up)?on|improvements?\s+over|gains?\s+over|"
     r"previous\s+(?:state-of-the-art|best)|prior\s+(?:art|work|methods?))\b",
     re.I,
 )
+_COMPARE_NEAR = re.compile(r"\b(?:than|over|against|vs\.?|versus|baselines?)(?:\s+\S+){0,3}\s*$", re.I)
+"""Short comparison words count only right before the name ("than X", "over the strong X")."""
 _BUILD = re.compile(
     r"\b(?:based\s+on|built\s+(?:up)?on|builds?\s+(?:up)?on|building\s+(?:up)?on|backbones?|extend\w*|upon|"
     r"us(?:e|es|ed|ing)|employ\w*|adopt\w*|leverag\w*|exploit\w*|integrat\w*|plug\w*|incorporat\w*|appl(?:y|ies|ied|ying)|"
@@ -53,7 +55,11 @@ _BUILD = re.compile(
     r"generaliz\w*|scal\w*\s+up|counterpart\s+of)\b",
     re.I,
 )
-_AFTER_TRAIN = re.compile(r"^(?:[- ](?:pre-?)?train(?:ed|ing)|[- ]supervised|\s+pre-?training|\s+initiali[sz]\w*)\b", re.I)
+_AFTER_TRAIN = re.compile(
+    r"^(?:[- ](?:pre-?)?train(?:ed|ing)|[- ]supervised|\s+pre-?training|\s+initiali[sz]\w*|"
+    r"(?:\s+\w+){0,4}?\s+(?:for|to)\s+(?:pre-?)?train\w*)\b",
+    re.I,
+)
 _AFTER_EVAL = re.compile(r"^\s*(?:(?:top-[15]\s+)?accuracy|val(?:idation)?|test(?:-dev|\s+set)?|classification|detection|segmentation)\b", re.I)
 _AFTER_COMPARE = re.compile(r"^\s*(?:baselines?|counterparts?)\b", re.I)
 _AFTER_BUILD = re.compile(r"^(?:[- ](?:based|backbones?|encoders?|initiali[sz]ed|style)|\s+as\s+(?:the\s+)?backbone)\b", re.I)
@@ -91,7 +97,7 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[str | None, bool]:
     if _AFTER_BUILD.match(after):
         return "buildsOn", True
     compare, build = _last(_COMPARE, before), _last(_BUILD, before)
-    if compare > build:
+    if compare > build or _COMPARE_NEAR.search(before):
         return "comparesWith", True
     return "buildsOn", build >= 0
 

@@ -29,14 +29,21 @@ _LIST = rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)
 _DATASET = re.compile(rf"{_LIST}\s+(?:data[- ]?sets?|benchmarks?|test\s+sets?|corpus|challenge)\b")
 _COMPARED = re.compile(
     rf"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compared\s+(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+"
-    rf"(?:the\s+)?(?:(?:strong|recent|previous|prior|baseline|state-of-the-art|SOTA|popular|existing|models?|methods?)\s+)*{_LIST}"
+    rf"(?:the\s+)?(?:(?:strong|recent|recently|proposed|previous|prior|baseline|state-of-the-art|SOTA|popular|existing|models?|methods?),?\s+)*{_LIST}"
 )
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
 
 
+_FIELD_WORDS = {"SOTA", "SoTA", "AI", "ML", "DL", "NLP", "CV", "GPU", "CPU", "TPU", "FLOPs", "MACs", "LLM", "MLLM", "VLM",
+                "LMM", "API", "RGB", "OOD", "ID", "IID", "SSL", "NAS", "KD", "PTQ", "QAT", "TTA", "GFLOPs", "FPS", "SNR"}
+"""Acronyms of the field's general vocabulary (tasks, hardware, units): never an artifact's name."""
+
+
 def _coined(word: str) -> bool:
-    """A coined name that starts with a letter and is not a plural acronym ("CNNs") or a quantity ("10x")."""
-    return word[0].isalpha() and looks_like_name(word) and not re.search(r"[A-Z]s$", word) and sum(c.isalpha() for c in word) >= 2
+    """A coined name that starts with a letter and is not a plural acronym ("CNNs"), a quantity ("10x"),
+    a variable ("D_B") or a general acronym of the field ("SOTA")."""
+    return (word[0].isalpha() and looks_like_name(word) and not re.search(r"[A-Z]s$", word) and "_" not in word
+            and sum(c.isalpha() for c in word) >= 2 and word not in _FIELD_WORDS)
 
 
 def _names(doc: Doc, index: int, match: re.Match[str]) -> list[tuple[int, str]]:

@@ -6,7 +6,8 @@ an all-capitals short name also matches a mixed-case spelling with two capitals 
 Other names match in any case. A name glued to a word before it by a hyphen ("Mask-RCNN")
 is part of a longer name, not a mention. Overlaps keep the longest match. A known family
 name followed by a variant suffix ("ResNet-101", "ViT-B/16", "YOLOv9", "DeiT-Tiny")
-becomes that variant; a longer suffix ("Mamba-FSCIL") is a different name, not a variant.
+becomes that variant; a longer suffix ("Mamba-FSCIL") is a different name, not a variant. In a
+slash list of sizes ("ResNet18/50/152", "Kinetics-400/600") the first, written one is the mention.
 """
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ EXTRACTOR = "vocabulary"
 CASE_SENSITIVE_MAX = 5
 _SIZE_WORDS = r"(?:Tiny|Small|Base|Large|Huge|Giant|Nano|Mini|Micro|Medium|Lite|Plus)"
 _VARIANT_SUFFIX = re.compile(
-    rf"(?:-(?:[A-Z]{{1,3}}\d*|{_SIZE_WORDS})(?:/\d+)?(?:-\d+[A-Za-z]?)?|[- ]\d+(?:\.\d+)?[A-Za-z]?(?:/\d+)?"
-    r"|[vV]?\d+(?:\.\d+)?[A-Za-z]?(?:/\d+)?|-v\d+(?:\.\d+)?)"
+    rf"(?:-(?:[A-Z]{{1,3}}\d*|{_SIZE_WORDS})(?:/\d+)?(?:-\d+[A-Za-z]?)?|[- ]\d+(?:\.\d+)?[A-Za-z]?"
+    r"|[vV]?\d+(?:\.\d+)?[A-Za-z]?|-v\d+(?:\.\d+)?)"
 )
 
 
@@ -73,7 +74,7 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
             continue
         variant = False
         suffix = _VARIANT_SUFFIX.match(text, end)
-        if suffix and (suffix.end() == len(text) or not text[suffix.end()].isalnum()):
+        if suffix and (suffix.end() == len(text) or not text[suffix.end()].isalnum() or text[suffix.end() - 1].isdigit() and text[suffix.end()] == "/"):
             end, variant = suffix.end(), True
         elif end < len(text) and text[end].isalnum():
             continue
