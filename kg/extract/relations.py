@@ -45,7 +45,8 @@ _COMPARE = re.compile(
     r"previous\s+(?:state-of-the-art|best)|prior\s+(?:art|work|methods?))\b",
     re.I,
 )
-_COMPARE_NEAR = re.compile(r"\b(?:than|over|against|vs\.?|versus|baselines?)(?:\s+\S+){0,3}\s*$", re.I)
+_COMPARE_NEAR = re.compile(r"\b(?:than|over|against|vs\.?|versus|baselines?)(?:\s+\S+){0,5}\s*$", re.I)
+_NEGATION = re.compile(r"\b(?:without|instead\s+of|rather\s+than|no\s+more|no\s+need|w/o|not\s+(?:use|using|rely\w*))\b", re.I)
 """Short comparison words count only right before the name ("than X", "over the strong X")."""
 _BUILD = re.compile(
     r"\b(?:based\s+on|built\s+(?:up)?on|builds?\s+(?:up)?on|building\s+(?:up)?on|backbones?|extend\w*|upon|"
@@ -83,6 +84,8 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[str | None, bool]:
     sentence = doc.sentences[mention.sentence]
     after = sentence[mention.end : mention.end + 30]
     before = _clause_before(sentence, mention.start)
+    if _last(_NEGATION, before) > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
+        return None, True  # "without CutMix", "No More Adam"
     if mention.type == "dataset":
         if _AFTER_TRAIN.match(after):
             return "trainedOn", True

@@ -7,7 +7,8 @@ Other names match in any case. A name glued to a word before it by a hyphen ("Ma
 is part of a longer name, not a mention. Overlaps keep the longest match. A known family
 name followed by a variant suffix ("ResNet-101", "ViT-B/16", "YOLOv9", "DeiT-Tiny")
 becomes that variant; a longer suffix ("Mamba-FSCIL") is a different name, not a variant. In a
-slash list of sizes ("ResNet18/50/152", "Kinetics-400/600") the first, written one is the mention.
+slash list of numbers ("ResNet18/50/152", "Kinetics-400/600") the first, written one is the mention;
+a slash list of size letters ("DeiT-T/S/B") names the family. A plural ("ViTs") is the same artifact.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from .doc import Doc, Mention
 EXTRACTOR = "vocabulary"
 CASE_SENSITIVE_MAX = 5
 _SIZE_WORDS = r"(?:Tiny|Small|Base|Large|Huge|Giant|Nano|Mini|Micro|Medium|Lite|Plus)"
+_SIZE_LIST = re.compile(r"/[A-Z]{1,3}\b")
 _VARIANT_SUFFIX = re.compile(
     rf"(?:-(?:[A-Z]{{1,3}}\d*|{_SIZE_WORDS})(?:/\d+)?(?:-\d+[A-Za-z]?)?|[- ]\d+(?:\.\d+)?[A-Za-z]?"
     r"|[vV]?\d+(?:\.\d+)?[A-Za-z]?|-v\d+(?:\.\d+)?)"
@@ -74,8 +76,12 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
             continue
         variant = False
         suffix = _VARIANT_SUFFIX.match(text, end)
-        if suffix and (suffix.end() == len(text) or not text[suffix.end()].isalnum() or text[suffix.end() - 1].isdigit() and text[suffix.end()] == "/"):
+        if suffix and _SIZE_LIST.match(text, suffix.end()):
+            pass  # "DeiT-T/S/B": the family, in several sizes
+        elif suffix and (suffix.end() == len(text) or not text[suffix.end()].isalnum() or text[suffix.end() - 1].isdigit() and text[suffix.end()] == "/"):
             end, variant = suffix.end(), True
+        elif text[end : end + 1] == "s" and name[-1].isalpha() and not text[end + 1 : end + 2].isalnum():
+            end += 1  # a plural ("ViTs", "MLP-Mixers"): the same artifact
         elif end < len(text) and text[end].isalnum():
             continue
         hits.append((start, end, vocabulary.terms[label], variant))
@@ -88,10 +94,14 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
 
 
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
-    """Add a Mention for every vocabulary name in every sentence."""
+    """Add a Mention for every vocabulary name in every sentence, except names written as plain
+    lower-case words ("label smoothing", "residual network"), which name a technique or family
+    generically, not an artifact."""
     for index, text in enumerate(doc.masked):
         for start, end, term, variant in find(text, vocabulary):
             surface = doc.sentences[index][start:end]
+            if surface.islower() and not any(c.isdigit() for c in surface):
+                continue
             known = vocabulary.lookup(surface) if variant else term
             mention = Mention(index, start, end, surface, term.type, extractor=EXTRACTOR)
             mention.canonical = known.label if known else None
