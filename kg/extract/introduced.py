@@ -34,6 +34,15 @@ _PROPOSE = re.compile(
     rf"{_SUBJECT}{_VERB}[sd]?\s+(?:the\s+)?[\"“'‘]?"
     rf"(?P<name>{_CAP_NAME}|{_NAME})[\"”'’]?(?=\s*(?:,|\(|:|;|\.|$|\s[-–—]\s|\s+(?:a|an|the|which|that|to|for|as)\b))"
 )
+_APPOSED = re.compile(
+    rf"(?:{_SUBJECT}{_VERB}[sd]?\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,6}}?[\w-]+,\s+|"
+    rf"(?i:\bour\s+(?:\w+\s+)?(?:model|method|network|architecture|framework|approach|dataset|benchmark|system)|"
+    rf"\ba\s+new(?:ly\s+\w+)?\s+(?:dataset|benchmark)),?\s+)"
+    rf"(?:(?:the|namely|called|named)\s+)?(?P<name>{_TOKEN}|{_CAP_NAME})"
+    rf"(?=\s*(?:,|\(|\.|$|\s+(?:which|that|achieves|is|has|outperforms)\b))"
+)
+"""A name set off after a noun phrase: "we design a family of ResNets, ResNet-RS,", "our model, the X"."""
+_PASSIVE = re.compile(r"^\)?\s*(?:\w+\s+){0,2}?(?:is|are)\s+(?:\w+ly\s+)?(?:proposed|introduced|presented|developed|designed)\b", re.I)
 _INTRODUCING = re.compile(rf"(?:{_SUBJECT}(?:\w+\s+){{0,3}}?|\band\s+){_VERB}\w*\b", re.I)
 _AFTER_VERB_GAP = re.compile(r"^\s*(?:(?:a|an|the|our|two|new|novel|simple|effective|efficient|general|unified|"
                              r"lightweight|plug-and-play|generic|first|yet|and|,|\w+-\w+)\s+){0,5}$", re.I)
@@ -49,7 +58,7 @@ _STOP = {"a", "an", "the", "this", "our", "we", "it", "in", "on", "to", "and", "
 _OWN = re.compile(r"\b(?:we|our)\b", re.I)
 _NOT_A_NAME = re.compile(r"^(?:re-?\w+ing|rethinking|revisiting|towards?|beyond|on|when|what|how|why|is|are|do|does|can|"
                          r"learning|improving|understanding|exploring|scaling|unleashing|boosting|bridging|"
-                         r"a|an|the)\b", re.I)
+                         r"a|an|the)(?![\w-])", re.I)
 
 
 def looks_like_name(name: str) -> bool:
@@ -134,13 +143,18 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
             index = next(i for i, t in enumerate(doc.masked) if i and again.group() in t)
             add(index, doc.masked[index].index(again.group()), again.group(), True)
     for index, text in enumerate(doc.masked):
-        for pattern in (_CUED, _PROPOSE):
+        for pattern in (_CUED, _PROPOSE, _APPOSED):
             for match in pattern.finditer(text):
                 add(index, match.start("name"), match.group("name"), pattern is _CUED or "," in text[match.end("name"):match.end("name") + 2])
     for index, pair in doc.definitions:
         text = doc.masked[index]
         verb = max((m for m in _INTRODUCING.finditer(text) if m.end() <= pair.start), key=lambda m: m.end(), default=None)
-        if verb is None or vocabulary.lookup(pair.short) or vocabulary.lookup(pair.long):
+        if vocabulary.lookup(pair.short) or vocabulary.lookup(pair.long):
+            continue
+        if _PASSIVE.match(text[text.index(pair.short, pair.end) + len(pair.short) :]):
+            add(index, pair.start, pair.long, True) if _capitalised(pair.long) else add(index, text.index(pair.short, pair.end), pair.short, True)
+            continue
+        if verb is None:
             continue
         gap = text[verb.end() : pair.start]
         if _capitalised(pair.long) and len(gap.split()) <= 8 and "." not in gap:
