@@ -53,6 +53,7 @@ _METHOD_NOUN = (r"methods?|framework|strategy|approach|technique|scheme|algorith
 _ARCH_NOUN = r"network|architecture|model|backbone|transformer|detector|encoder|decoder|LLM|MLLM|LMM|VLM|CNN|ViT|family"
 _HEAD = re.compile(rf"\b(?:(?P<dataset>{_DATASET_NOUN})|(?P<method>{_METHOD_NOUN})|(?P<architecture>{_ARCH_NOUN})s?)\b", re.I)
 _APPOSITIVE = re.compile(rf"^\)?\s*,?\s*(?:is\s+)?(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:{_DATASET_NOUN}|{_METHOD_NOUN}|{_ARCH_NOUN})s?\b", re.I)
+_HEAD_BEFORE = re.compile(rf"\b(?:{_DATASET_NOUN}|{_METHOD_NOUN}|{_ARCH_NOUN})s?\s+(?:called\s+|named\s+)?$", re.I)
 _ARCH_NAME = re.compile(r"(?:Net|Former|former|ViT|GAN|BERT|GPT|Mamba|LM|Transformer|CNN|MLP|Diff)(?:[-\d+]|v\d|$)")
 _STOP = {"a", "an", "the", "this", "our", "we", "it", "in", "on", "to", "and", "of", "for", "with", "towards", "toward"}
 _OWN = re.compile(r"\b(?:we|our)\b", re.I)
@@ -117,7 +118,8 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         aliases = tuple(a for a in (short, long) if a and a != name)
         seen = next((found[n.lower()] for n in (name, *aliases) if n.lower() in found), None)
         if seen is not None:
-            if seen.sentence == 0 and index > 0 and _APPOSITIVE.match(doc.sentences[index][start + len(name) :]):
+            if seen.sentence == 0 and index > 0 and (_APPOSITIVE.match(doc.sentences[index][start + len(name) :])
+                                                     or _HEAD_BEFORE.search(doc.sentences[index][:start])):
                 seen.type = guess_type(name, doc.sentences[index][:start], doc.sentences[index][start + len(name) :])
             return  # a title name is typed by the head noun the abstract gives it ("X, a benchmark")
         term = vocabulary.lookup(name)
@@ -163,6 +165,10 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
             add(index, text.index(pair.short, pair.end), pair.short, True)
     doc.introduced.extend(found.values())
     _mentions_of_introduced(doc)
+    for mention in doc.mentions:
+        intro = found.get(mention.surface.lower())
+        if intro is not None and mention.extractor == EXTRACTOR:
+            mention.type = intro.type  # retyped after its mentions were collected
 
 
 def _mentions_of_introduced(doc: Doc) -> None:
@@ -173,6 +179,8 @@ def _mentions_of_introduced(doc: Doc) -> None:
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
             for index, text in enumerate(doc.masked):
                 for match in pattern.finditer(text):
+                    if intro.sentence == 0 and index > 0 and intro.canonical is None and _HEAD_BEFORE.search(text[: match.start()]):
+                        intro.type = guess_type(name, text[: match.start()], "")  # "an unlabelled dataset PASS"
                     if (index, match.start()) == (intro.sentence, intro.start) or (index, match.start()) in taken:
                         continue
                     if any(m.sentence == index and m.start < match.end() and match.start() < m.end for m in doc.mentions):

@@ -58,7 +58,7 @@ _BUILD = re.compile(
 )
 _AFTER_TRAIN = re.compile(
     r"^(?:[- ](?:pre-?)?train(?:ed|ing)|[- ]supervised|\s+pre-?training|\s+initiali[sz]\w*|"
-    r"(?:\s+\w+){0,4}?\s+(?:for|to)\s+(?:pre-?)?train\w*)\b",
+    r"(?:[\s:,-]+[\w-]+){0,5}?\s+(?:for|to)\s+(?:pre-?)?train\w*)\b",
     re.I,
 )
 _AFTER_EVAL = re.compile(r"^\s*(?:(?:top-[15]\s+)?accuracy|val(?:idation)?|test(?:-dev|\s+set)?|classification|detection|segmentation)\b", re.I)
@@ -131,6 +131,8 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
     for mention in doc.introduced:
         add("introduces", mention, mention.extractor, 0.8 if mention.sentence else 0.9)
+        if mention.type == "dataset" and _AFTER_TRAIN.match(doc.sentences[mention.sentence][mention.end : mention.end + 60]):
+            add("trainedOn", mention, EXTRACTOR, 0.75)  # "X: a dataset for training …"
     previous: Mention | None = None
     previous_role: tuple[str | None, bool] = (None, False)
     for mention in sorted(doc.mentions, key=lambda m: (m.sentence, m.start)):
