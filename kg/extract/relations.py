@@ -41,11 +41,17 @@ _EVAL = re.compile(
 _COMPARE = re.compile(
     r"\b(?:outperform\w*|out-perform\w*|surpass\w*|better\s+than|superior\s+to|compared?\s+(?:to|with|against)|"
     r"comparisons?\s+(?:to|with|against)|comparing\s+(?:to|with)|beat\w*|exceed\w*|rival\w*|"
-    r"competitive\s+with|on\s+par\s+with|improv\w*\s+(?:up)?on|improvements?\s+over|gains?\s+over|"
+    r"competitive\s+with|on\s+par\s+with|improv(?:es|ed|ing)?\s+upon|improvements?\s+over|gains?\s+over|"
+    r"similar\s+(?:performance|accuracy|results)\s+(?:to|as)|the\s+size\s+of|as\s+many\s+\w+\s+as|"
     r"previous\s+(?:state-of-the-art|best)|prior\s+(?:art|work|methods?))\b",
     re.I,
 )
 _COMPARE_NEAR = re.compile(r"\b(?:than|over|against|vs\.?|versus|baselines?)(?:\s+\S+){0,5}\s*$", re.I)
+_OWN_USE = re.compile(r"\bour\s+(?:[\w-]+\s+)?$", re.I)
+""""our ResNet model": the paper's own model, built on the name."""
+_FAMILY = re.compile(r"\b(?:all|other|existing|previous|prior|many|various|several|most|different)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_FAMILY_AFTER = re.compile(r"^[- ](?:based\s+)?(?:models|variants|methods|architectures|networks|approaches|designs|family)\b", re.I)
+""""all visual Mamba models", "other CutMix variants": a family of works, not the artifact."""
 _NEGATION = re.compile(r"\b(?:without|instead\s+of|rather\s+than|no\s+more|no\s+need|w/o|not\s+(?:use|using|rely\w*))\b", re.I)
 """Short comparison words count only right before the name ("than X", "over the strong X")."""
 _BUILD = re.compile(
@@ -86,6 +92,11 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[str | None, bool]:
     before = _clause_before(sentence, mention.start)
     if _last(_NEGATION, before) > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
         return None, True  # "without CutMix", "No More Adam"
+    if mention.type != "dataset":
+        if _FAMILY.search(before) and _FAMILY_AFTER.match(after):
+            return None, True
+        if _OWN_USE.search(before):
+            return "buildsOn", True
     if mention.type == "dataset":
         if _AFTER_TRAIN.match(after):
             return "trainedOn", True

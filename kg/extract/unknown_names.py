@@ -29,7 +29,7 @@ _LIST = rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)
 _DATASET = re.compile(rf"{_LIST}\s+(?:data[- ]?sets?|benchmarks?|test\s+sets?|corpus|challenge)\b")
 _COMPARED = re.compile(
     rf"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compared\s+(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+"
-    rf"(?:the\s+)?(?:(?:strong|recent|recently|proposed|previous|prior|baseline|state-of-the-art|SOTA|popular|existing|models?|methods?),?\s+)*{_LIST}"
+    rf"(?:the\s+)?(?:(?:[a-z][\w-]*|SOTA|state-of-the-art),?\s+){{0,5}}{_LIST}"
 )
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
 

@@ -25,8 +25,8 @@ CASE_SENSITIVE_MAX = 5
 _SIZE_WORDS = r"(?:Tiny|Small|Base|Large|Huge|Giant|Nano|Mini|Micro|Medium|Lite|Plus)"
 _SIZE_LIST = re.compile(r"/[A-Z]{1,3}\b")
 _VARIANT_SUFFIX = re.compile(
-    rf"(?:-(?:[A-Z]{{1,3}}\d*|{_SIZE_WORDS})(?:/\d+)?(?:-\d+[A-Za-z]?)?|[- ]\d+(?:\.\d+)?[A-Za-z]?"
-    r"|[vV]?\d+(?:\.\d+)?[A-Za-z]?|-v\d+(?:\.\d+)?)"
+    rf"(?:(?:-(?:[A-Z]{{1,3}}\d*|{_SIZE_WORDS})(?:/\d+)?(?:-\d+[A-Za-z]?)?|[- ]\d+(?:\.\d+)?[A-Za-z]?"
+    r"|[vV]?\d+(?:\.\d+)?[A-Za-z]?|-v\d+(?:\.\d+)?)){1,2}"
 )
 
 
@@ -75,6 +75,8 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
         if _case_sensitive(name) and text[start:end] != name and not _mixed_case_acronym(name, text[start:end]):
             continue
         variant = False
+        if _SIZE_LIST.match(text, end) and name[-1].isupper() and not name.isupper():
+            continue  # "DeiT-T/S/B" is the family "DeiT" in three sizes, not the size "DeiT-T"
         suffix = _VARIANT_SUFFIX.match(text, end)
         if suffix and _SIZE_LIST.match(text, suffix.end()):
             pass  # "DeiT-T/S/B": the family, in several sizes
