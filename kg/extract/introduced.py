@@ -49,10 +49,12 @@ _AFTER_VERB_GAP = re.compile(r"^\s*(?:(?:a|an|the|our|two|new|novel|simple|effec
 _DATASET_NOUN = r"data\s?sets?|benchmarks?|corpus|corpora|collections?|suites?|databases?|challenges?"
 _METHOD_NOUN = (r"methods?|framework|strategy|approach|technique|scheme|algorithm|loss|module|mechanism|procedure|"
                 r"paradigm|objective|regulari[sz]ation|optimizer|recipe|pipeline|block|layer|operator|metric|estimator|"
-                r"attention|tokenizer|toolkit|library|protocol")
-_ARCH_NOUN = r"network|architecture|model|backbone|transformer|detector|encoder|decoder|LLM|MLLM|LMM|VLM|CNN|ViT|family"
+                r"attention|toolkit|library|protocol|blocks?")
+_ARCH_NOUN = (r"network|architecture|model|backbone|transformer|detector|encoder|decoder|tokenizer|auto-?encoder|"
+              r"LLM|MLLM|LMM|VLM|CNN|ViT|family")
 _HEAD = re.compile(rf"\b(?:(?P<dataset>{_DATASET_NOUN})|(?P<method>{_METHOD_NOUN})|(?P<architecture>{_ARCH_NOUN})s?)\b", re.I)
-_APPOSITIVE = re.compile(rf"^\)?\s*,?\s*(?:is\s+)?(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:{_DATASET_NOUN}|{_METHOD_NOUN}|{_ARCH_NOUN})s?\b", re.I)
+_APPOSITIVE = re.compile(rf"^\)?\s*[,:]?\s*(?:is\s+)?(?:a|an|the)\s+(?:[\w-]+,?\s+){{0,4}}?(?:{_DATASET_NOUN}|{_METHOD_NOUN}|{_ARCH_NOUN})s?\b", re.I)
+_HEAD_AFTER = re.compile(rf"^[-\s](?:{_DATASET_NOUN}|{_METHOD_NOUN}|{_ARCH_NOUN})s?\b", re.I)
 _HEAD_BEFORE = re.compile(rf"\b(?:{_DATASET_NOUN}|{_METHOD_NOUN}|{_ARCH_NOUN})s?\s+(?:called\s+|named\s+)?$", re.I)
 _ARCH_NAME = re.compile(r"(?:Net|Former|former|ViT|GAN|BERT|GPT|Mamba|LM|Transformer|CNN|MLP|Diff)(?:[-\d+]|v\d|$)")
 _STOP = {"a", "an", "the", "this", "our", "we", "it", "in", "on", "to", "and", "of", "for", "with", "towards", "toward"}
@@ -93,6 +95,48 @@ def guess_type(name: str, before: str, after: str) -> str:
     for match in following[:1] + preceding[-1:]:
         return match.lastgroup or "method"
     return "architecture" if _ARCH_NAME.search(name) else "method"
+
+
+_NAME_HEAD = (
+    ("dataset", re.compile(r"(?:Dataset|Benchmark|Bench|Corpus|Suite|Database)s?(?:[-\s]?v?\d[\w.]*)?$", re.I)),
+    ("architecture", re.compile(r"(?:Network|Net|Transformer|Former|Model|Encoder|Decoder|Tokenizer|Detector|Backbone)s?$", re.I)),
+    ("method", re.compile(r"(?:Training|Learning|Distillation|Pooling|Attention|Mixing|Augmentation|Estimator|Search|"
+                          r"Representation|Regularization|Loss|Optimization|Tuning|Sampling|Mechanism|Module|Strategy|"
+                          r"Pruning|Quantization|Alignment|Conditioning|Invariance|Convolution|Pyramid|Mask)$", re.I)),
+)
+
+
+def retype(doc: Doc, mention: Mention) -> str:
+    """The type of an introduced name from everything the abstract says about it.
+
+    In order: a long name's own head word ("Routing Transformer", "Semantic Shift Benchmark");
+    a dataset noun next to any of its occurrences ("the ARIA dataset", "X, a benchmark"); the
+    name's shape ("…Net", "…Former"); the other head nouns next to its occurrences, by majority.
+    """
+    names = [n for n in (mention.surface, *mention.aliases) if n]
+    for name in sorted(names, key=len, reverse=True):
+        if " " in name or "-" in name:
+            for type_, pattern in _NAME_HEAD:
+                if pattern.search(name):
+                    return type_
+    votes = {"dataset": 0, "architecture": 0, "method": 0}
+    votes[mention.type] += 1  # the guess made where it was introduced
+    for text in doc.masked:
+        for name in names:
+            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                after = _APPOSITIVE.match(text[match.end() :]) or _HEAD_AFTER.match(text[match.end() :])
+                before = _HEAD_BEFORE.search(text[: match.start()])
+                for found in (after, before):
+                    head = found and _HEAD.search(found.group())
+                    if head:
+                        votes[head.lastgroup or "method"] += 1
+    if votes["dataset"] and votes["dataset"] >= max(votes.values()):
+        return "dataset"
+    if _ARCH_NAME.search(mention.surface) or any(_ARCH_NAME.search(a) for a in mention.aliases if " " not in a):
+        return "architecture"
+    if votes["architecture"] > votes["method"]:
+        return "architecture"
+    return "method" if votes["method"] or mention.type == "dataset" else mention.type
 
 
 def _trim(name: str) -> str:
@@ -163,6 +207,9 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
             add(index, pair.start, pair.long, True)
         elif _AFTER_VERB_GAP.match(gap):
             add(index, text.index(pair.short, pair.end), pair.short, True)
+    for mention in found.values():
+        if mention.canonical is None:
+            mention.type = retype(doc, mention)
     doc.introduced.extend(found.values())
     _mentions_of_introduced(doc)
     for mention in doc.mentions:
