@@ -33,8 +33,8 @@ _GITHUB = re.compile(r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.I)
 def key(text: str) -> str:
     """The scorer's normal form of a name or title: lower-case letters and digits only.
 
-    >>> key("ViT-B/16"), key("Swin Transformer")
-    ('vitb16', 'swintransformer')
+    >>> key("HydraNet-B/16"), key("Storm Former")
+    ('hydranetb16', 'stormformer')
     """
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 

@@ -18,7 +18,7 @@ from .errors import InputError
 from .model import ENTITY_TYPES
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.tsv"
-GENERIC_FILE = Path(__file__).parent / "data" / "generic_families.txt"
+GENERIC_FILE = Path(__file__).parent / "data" / "generic_families.tsv"
 
 
 def name_key(name: str) -> str:

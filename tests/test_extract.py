@@ -10,7 +10,7 @@ def relations(title: str, abstract: str) -> set[tuple[str, str]]:
 
 
 def test_pipeline_components_are_named_in_order():
-    assert [name for name, _ in PIPELINE] == ["code_links", "vocabulary", "acronyms", "introduced", "unknown_names", "relations"]
+    assert [name for name, _ in PIPELINE] == ["code_links", "vocabulary", "acronyms", "introduced", "unknown_names", "relations", "results"]
 
 
 def test_title_name_is_introduced_and_roles_follow_cues():
@@ -79,11 +79,11 @@ def test_list_members_share_the_cue_and_examples_keep_it():
 
 
 def test_cue_after_the_name_and_background_sentences():
-    found = relations("T", "Models such as CLIP and DALL-E changed the field. We show that ImageNet-pretrained "
+    found = relations("T", "Models such as PaLM and Chinchilla changed the field. We show that ImageNet-pretrained "
                       "features help, reaching 80% ImageNet-1K accuracy with the ResNet-50 baseline.")
     assert ("trainedOn", "ImageNet") in found and ("evaluatedOn", "ImageNet-1K") in found
     assert ("comparesWith", "ResNet-50") in found
-    assert not any(s in ("CLIP", "DALL-E") for _, s in found)  # background, before the paper's own work
+    assert not any(s in ("PaLM", "Chinchilla") for _, s in found)  # background, before the paper's own work
 
 
 def test_generic_families_and_lowercase_words_are_not_entities():
@@ -99,3 +99,11 @@ def test_introduced_dataset_is_also_evaluated_on_when_a_cue_says_so():
 def test_unknown_names_from_patterns():
     found = relations("T", "We propose FooNet. It beats HydraNet and FlowSeg on the UrbanCrowd-7 dataset.")
     assert {("comparesWith", "HydraNet"), ("comparesWith", "FlowSeg"), ("evaluatedOn", "UrbanCrowd-7")} <= found
+
+
+def test_results_normalise_metrics_and_need_a_named_dataset():
+    ex = extract(PaperRecord("T", "We propose GlowNet. GlowNet obtains a top-1 acc of 81.2% on ImageNet-1K, 46.0 mIoU on "
+                             "ADE20K and 2.1% better accuracy on our private data.", Source("t.txt", 1)))
+    assert [(r.model, r.dataset, r.metric, r.value) for r in ex.results] == [
+        ("GlowNet", "ImageNet-1K", "top-1 accuracy", "81.2%"), ("GlowNet", "ADE20K", "mIoU", "46.0")]
+    assert all(r.evidence.sentence.startswith("GlowNet obtains") for r in ex.results)

@@ -30,3 +30,13 @@ def test_a_paper_naming_what_another_introduces_cites_it_with_the_sentence():
     cites = [e for e in corpus.edges if e.predicate == "cites"]
     assert [(e.subject, e.object) for e in cites] == [("paper/better-nets", "paper/glownet-light-nets")]
     assert cites[0].evidence[0].sentence == "It outperforms GlowNet on ImageNet."
+
+
+def test_results_are_nodes_of_the_rdf_graph_tied_to_the_dataset():
+    from kg.rdf import to_graph
+
+    corpus = corpus_of(("GlowNet: light nets", "We propose GlowNet, a network. GlowNet reaches 84.5% top-1 accuracy on ImageNet."))
+    rows = list(to_graph(corpus).query(
+        "SELECT ?model ?metric ?value ?dataset WHERE { ?p kg:reportsResult ?r . ?r kg:metric ?metric ; kg:value ?value ; "
+        "kg:onDataset/rdfs:label ?dataset ; kg:ofModel/rdfs:label ?model }"))
+    assert [tuple(map(str, row)) for row in rows] == [("GlowNet", "top-1 accuracy", "84.5%", "ImageNet")]

@@ -8,10 +8,10 @@ Written out here rather than taken from a library: the maintained packages
 (`abbreviations`, scispaCy's AbbreviationDetector) pull in spaCy models that cannot be
 downloaded here, and the algorithm is a dozen lines.
 
->>> [(p.short, p.long) for p in pairs("We propose Scale Efficient Training (SeTa) for large data.")]
-[('SeTa', 'Scale Efficient Training')]
->>> [(p.short, p.long) for p in pairs("a novel multi-granularity distillation (MGD) scheme")]
-[('MGD', 'multi-granularity distillation')]
+>>> [(p.short, p.long) for p in pairs("We propose Rapid Sparse Tuning (RaST) for large models.")]
+[('RaST', 'Rapid Sparse Tuning')]
+>>> [(p.short, p.long) for p in pairs("a novel cross-view token pruning (CVTP) scheme")]
+[('CVTP', 'cross-view token pruning')]
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Evidence, Extraction, PaperRecord, Relation
+from ..model import Evidence, Extraction, PaperRecord, Relation, Result
 from ..text import sentences
 from ..urls import find_urls
 
@@ -36,6 +36,7 @@ class Doc:
     repos: list[tuple[str, Evidence]] = field(default_factory=list)
     other_links: list[str] = field(default_factory=list)
     code_status: str = "none"
+    results: list[Result] = field(default_factory=list)
     acronyms: dict[str, str] = field(default_factory=dict)  # short form → long form
     definitions: list[tuple[int, Any]] = field(default_factory=list)  # (sentence, acronyms.Pair)
 
@@ -48,7 +49,8 @@ class Doc:
         return Evidence(self.sentences[mention.sentence], extractor, confidence, mention.start, mention.end)
 
     def to_extraction(self) -> Extraction:
-        return Extraction(tuple(self.relations), tuple(self.repos), tuple(self.other_links), self.code_status)
+        return Extraction(tuple(self.relations), tuple(self.repos), tuple(self.other_links), self.code_status,
+                          tuple(self.results))
 
 
 def _mask_urls(text: str) -> str:

@@ -41,7 +41,7 @@ _APPOSED = re.compile(
     rf"(?:(?:the|namely|called|named)\s+)?(?P<name>{_TOKEN}|{_CAP_NAME})"
     rf"(?=\s*(?:,|\(|\.|$|\s+(?:which|that|achieves|is|has|outperforms)\b))"
 )
-"""A name set off after a noun phrase: "we design a family of ResNets, ResNet-RS,", "our model, the X"."""
+"""A name set off after a noun phrase: "we design a family of detectors, HydraDet,", "our model, the X"."""
 _PASSIVE = re.compile(r"^\)?\s*(?:\w+\s+){0,2}?(?:is|are)\s+(?:\w+ly\s+)?(?:proposed|introduced|presented|developed|designed)\b", re.I)
 _INTRODUCING = re.compile(rf"(?:{_SUBJECT}(?:\w+\s+){{0,3}}?|\band\s+){_VERB}\w*\b", re.I)
 _AFTER_VERB_GAP = re.compile(r"^\s*(?:(?:a|an|the|our|two|new|novel|simple|effective|efficient|general|unified|"
@@ -109,8 +109,8 @@ _NAME_HEAD = (
 def retype(doc: Doc, mention: Mention) -> str:
     """The type of an introduced name from everything the abstract says about it.
 
-    In order: a long name's own head word ("Routing Transformer", "Semantic Shift Benchmark");
-    a dataset noun next to any of its occurrences ("the ARIA dataset", "X, a benchmark"); the
+    In order: a long name's own head word ("Sparse Gate Transformer", "Rainy Street Benchmark");
+    a dataset noun next to any of its occurrences ("the StormBench dataset", "X, a benchmark"); the
     name's shape ("…Net", "…Former"); the other head nouns next to its occurrences, by majority.
     """
     names = [n for n in (mention.surface, *mention.aliases) if n]
@@ -227,7 +227,7 @@ def _mentions_of_introduced(doc: Doc) -> None:
             for index, text in enumerate(doc.masked):
                 for match in pattern.finditer(text):
                     if intro.sentence == 0 and index > 0 and intro.canonical is None and _HEAD_BEFORE.search(text[: match.start()]):
-                        intro.type = guess_type(name, text[: match.start()], "")  # "an unlabelled dataset PASS"
+                        intro.type = guess_type(name, text[: match.start()], "")  # "an unlabelled dataset StormBench"
                     if (index, match.start()) == (intro.sentence, intro.start) or (index, match.start()) in taken:
                         continue
                     if any(m.sentence == index and m.start < match.end() and match.start() < m.end for m in doc.mentions):

@@ -9,8 +9,8 @@ the cue before them, and the members of a list ("on A, B and C") share the role 
 Datasets default to `evaluatedOn`, architectures and methods to `buildsOn`.
 
 Sentences of background before the paper says what it does ("ImageNet drives…", "models such
-as CLIP and DALL-E…") give no edges unless a cue ties the mention to the paper's own
-experiments; names listed in `kg/data/generic_families.txt` ("Transformer") give none.
+as PaLM and Chinchilla…") give no edges unless a cue ties the mention to the paper's own
+experiments; names listed in `kg/data/generic_families.tsv` ("Transformer") give none.
 The confidence says whether a cue was seen or the default was taken.
 """
 from __future__ import annotations
@@ -51,7 +51,7 @@ _OWN_USE = re.compile(r"\bour\s+(?:[\w-]+\s+)?$", re.I)
 """"our ResNet model": the paper's own model, built on the name."""
 _FAMILY = re.compile(r"\b(?:all|other|existing|previous|prior|many|various|several|most|different)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _FAMILY_AFTER = re.compile(r"^[- ](?:based\s+)?(?:models|variants|methods|architectures|networks|approaches|designs|family)\b", re.I)
-""""all visual Mamba models", "other CutMix variants": a family of works, not the artifact."""
+""""all recent HydraNet models", "other MixBoost variants": a family of works, not the artifact."""
 _NEGATION = re.compile(r"\b(?:without|instead\s+of|rather\s+than|no\s+more|no\s+need|w/o|not\s+(?:use|using|rely\w*))\b", re.I)
 """Short comparison words count only right before the name ("than X", "over the strong X")."""
 _BUILD = re.compile(
@@ -91,7 +91,7 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[str | None, bool]:
     after = sentence[mention.end : mention.end + 30]
     before = _clause_before(sentence, mention.start)
     if _last(_NEGATION, before) > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
-        return None, True  # "without CutMix", "No More Adam"
+        return None, True  # "without MixBoost", "no more HydraNet"
     if mention.type != "dataset":
         if _FAMILY.search(before) and _FAMILY_AFTER.match(after):
             return None, True

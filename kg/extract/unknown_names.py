@@ -1,7 +1,7 @@
 """Names outside the vocabulary, found by the words around them.
 
 - a coined name right before "dataset(s)", "benchmark(s)", "data-set" or "test sets"
-  ("the Galaxy10 DECals dataset", "on the JHMDB and VIP datasets") is a dataset;
+  ("the Nebula7 SkyCams dataset", "on the RDX and PoolSet datasets") is a dataset;
 - coined names right after a comparison cue ("outperforms X", "compared with X, Y and Z",
   "than X") are architectures when their shape says so ("…Net", "…Former"), else methods.
 
@@ -53,7 +53,7 @@ def _names(doc: Doc, index: int, match: re.Match[str]) -> list[tuple[int, str]]:
         start = doc.masked[index].find(part, offset)
         words = part.split()
         while out == [] and words and not _coined(words[0]):
-            start += len(words.pop(0)) + 1  # "the Galaxy10 DECals" → "Galaxy10 DECals"
+            start += len(words.pop(0)) + 1  # "the Nebula7 SkyCams" → "Nebula7 SkyCams"
         cut = next((i for i, w in enumerate(words) if not (_coined(w) or w[0].isupper())), len(words))
         words = words[:cut]  # "GlowNet on ImageNet" → "GlowNet"
         while words and not _coined(words[-1]):

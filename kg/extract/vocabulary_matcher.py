@@ -1,14 +1,14 @@
 """Mentions of vocabulary names, found with one Aho-Corasick automaton over all names.
 
-Names of five characters or fewer, and single capitalised words ("Mamba", "Whisper", "Glow"),
+Names of five characters or fewer, and single capitalised words ("Whisper", "Falcon", "Glow"),
 must match case exactly ("MAE" the method, not "mae"; "Whisper" the model, not "whisper");
-an all-capitals short name also matches a mixed-case spelling with two capitals ("CoCo").
-Other names match in any case. A name glued to a word before it by a hyphen ("Mask-RCNN")
+an all-capitals short name also matches a mixed-case spelling with two capitals ("LViS").
+Other names match in any case. A name glued to a word before it by a hyphen ("Hydra-RCNN")
 is part of a longer name, not a mention. Overlaps keep the longest match. A known family
-name followed by a variant suffix ("ResNet-101", "ViT-B/16", "YOLOv9", "DeiT-Tiny")
-becomes that variant; a longer suffix ("Mamba-FSCIL") is a different name, not a variant. In a
-slash list of numbers ("ResNet18/50/152", "Kinetics-400/600") the first, written one is the mention;
-a slash list of size letters ("DeiT-T/S/B") names the family. A plural ("ViTs") is the same artifact.
+name followed by a variant suffix ("ResNet-101", "ViT-B/16", "YOLOv9", "PVT-Tiny")
+becomes that variant; a longer suffix ("YOLO-Hydra") is a different name, not a variant. In a
+slash list of numbers ("ResNet34/101", "Places-205/365") the first, written one is the mention;
+a slash list of size letters ("PVT-T/S/M") names the family. A plural ("BERTs") is the same artifact.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _case_sensitive(name: str) -> bool:
 
 
 def _mixed_case_acronym(name: str, surface: str) -> bool:
-    """"CoCo" for "COCO": an all-capitals name written with at least two capitals."""
+    """"LViS" for "LVIS": an all-capitals name written with at least two capitals."""
     return name.isupper() and surface.upper() == name and sum(c.isupper() for c in surface) >= 2
 
 
@@ -76,14 +76,14 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
             continue
         variant = False
         if _SIZE_LIST.match(text, end) and name[-1].isupper() and not name.isupper():
-            continue  # "DeiT-T/S/B" is the family "DeiT" in three sizes, not the size "DeiT-T"
+            continue  # "PVT-T/S/M" is the family "PVT" in three sizes, not the size "PVT-T"
         suffix = _VARIANT_SUFFIX.match(text, end)
         if suffix and _SIZE_LIST.match(text, suffix.end()):
-            pass  # "DeiT-T/S/B": the family, in several sizes
+            pass  # "PVT-T/S/M": the family, in several sizes
         elif suffix and (suffix.end() == len(text) or not text[suffix.end()].isalnum() or text[suffix.end() - 1].isdigit() and text[suffix.end()] == "/"):
             end, variant = suffix.end(), True
         elif text[end : end + 1] == "s" and name[-1].isalpha() and not text[end + 1 : end + 2].isalnum():
-            end += 1  # a plural ("ViTs", "MLP-Mixers"): the same artifact
+            end += 1  # a plural ("BERTs", "U-Nets"): the same artifact
         elif end < len(text) and text[end].isalnum():
             continue
         hits.append((start, end, vocabulary.terms[label], variant))
@@ -97,7 +97,7 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
 
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
     """Add a Mention for every vocabulary name in every sentence, except names written as plain
-    lower-case words ("label smoothing", "residual network"), which name a technique or family
+    lower-case words ("dropout", "graph neural network"), which name a technique or family
     generically, not an artifact."""
     for index, text in enumerate(doc.masked):
         for start, end, term, variant in find(text, vocabulary):
