@@ -36,7 +36,7 @@ _PROPOSE = re.compile(
 )
 _APPOSED = re.compile(
     rf"(?:{_SUBJECT}{_VERB}[sd]?\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,6}}?[\w-]+,\s+|"
-    rf"(?i:\bour\s+(?:\w+\s+)?(?:model|method|network|architecture|framework|approach|dataset|benchmark|system)|"
+    rf"(?i:\bour\s+(?:\w+\s+){{0,2}}(?:model|method|network|architecture|framework|approach|dataset|benchmark|system)|"
     rf"\ba\s+new(?:ly\s+\w+)?\s+(?:dataset|benchmark)),?\s+)"
     rf"(?:(?:the|namely|called|named)\s+)?(?P<name>{_TOKEN}|{_CAP_NAME})"
     rf"(?=\s*(?:,|\(|\.|$|\s+(?:which|that|achieves|is|has|outperforms)\b))"

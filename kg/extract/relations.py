@@ -64,7 +64,8 @@ _BUILD = re.compile(
 )
 _AFTER_TRAIN = re.compile(
     r"^(?:[- ](?:pre-?)?train(?:ed|ing)|[- ]supervised|\s+pre-?training|\s+initiali[sz]\w*|"
-    r"(?:[\s:,-]+[\w-]+){0,5}?\s+(?:for|to)\s+(?:pre-?)?train\w*)\b",
+    r"(?:[\s:,-]+[\w-]+){0,5}?\s+(?:for|to|by)\s+(?:pre-?)?train\w*|"
+    r"\s+(?:pre-?trained\s+)?(?:baselines?|networks?|models?|features|classifiers?|weights|checkpoints?|initiali[sz]ation))\b",
     re.I,
 )
 _AFTER_EVAL = re.compile(r"^\s*(?:(?:top-[15]\s+)?accuracy|val(?:idation)?|test(?:-dev|\s+set)?|classification|detection|segmentation)\b", re.I)
@@ -98,7 +99,7 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[str | None, bool]:
         if _OWN_USE.search(before):
             return "buildsOn", True
     if mention.type == "dataset":
-        if _AFTER_TRAIN.match(after):
+        if _AFTER_TRAIN.match(sentence[mention.end : mention.end + 60]):
             return "trainedOn", True
         if _AFTER_EVAL.match(after):
             return "evaluatedOn", True
