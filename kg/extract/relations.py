@@ -47,6 +47,8 @@ _COMPARE = re.compile(
     re.I,
 )
 _COMPARE_NEAR = re.compile(r"\b(?:than|over|against|vs\.?|versus|baselines?)(?:\s+\S+){0,5}\s*$", re.I)
+_ON = re.compile(r"\b(?:on|across)\s+(?:the\s+)?$", re.I)
+"""A dataset right after "on" ("results on X", "struggle on X") is where something was measured."""
 _OWN_USE = re.compile(r"\bour\s+(?:[\w-]+\s+)?$", re.I)
 """"our ResNet model": the paper's own model, built on the name."""
 _FAMILY = re.compile(r"\b(?:all|other|existing|previous|prior|many|various|several|most|different)\s+(?:[\w-]+\s+){0,2}$", re.I)
@@ -106,7 +108,7 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[str | None, bool]:
         train, evaluate = _last(_TRAIN, before), _last(_EVAL, before)
         if train > evaluate:
             return "trainedOn", True
-        return "evaluatedOn", evaluate >= 0
+        return "evaluatedOn", evaluate >= 0 or bool(_ON.search(before))
     if _AFTER_COMPARE.match(after):
         return "comparesWith", True
     if _AFTER_BUILD.match(after):
@@ -143,8 +145,12 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
     for mention in doc.introduced:
         add("introduces", mention, mention.extractor, 0.8 if mention.sentence else 0.9)
-        if mention.type == "dataset" and _AFTER_TRAIN.match(doc.sentences[mention.sentence][mention.end : mention.end + 60]):
-            add("trainedOn", mention, EXTRACTOR, 0.75)  # "X: a dataset for training …"
+        if mention.type == "dataset" and mention.sentence > 0:
+            predicate, cued = _cue_role(doc, mention)
+            if cued and predicate:
+                add(predicate, mention, EXTRACTOR, 0.7)  # "to evaluate X, we collect B, a dataset"
+        elif mention.type == "dataset" and _AFTER_TRAIN.match(doc.sentences[mention.sentence][mention.end : mention.end + 60]):
+            add("trainedOn", mention, EXTRACTOR, 0.75)  # "B: a dataset for training …"
     previous: Mention | None = None
     previous_role: tuple[str | None, bool] = (None, False)
     for mention in sorted(doc.mentions, key=lambda m: (m.sentence, m.start)):

@@ -75,7 +75,7 @@ def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
             for match in pattern.finditer(text):
                 for start, name in _names(doc, index, match):
                     end = start + len(name)
-                    if name.lower() in known or any(s == index and a < end and start < b for s, a, b in taken):
+                    if not name.strip() or name.lower() in known or any(s == index and a < end and start < b for s, a, b in taken):
                         continue
                     if vocabulary is not None and vocabulary.lookup(name):
                         continue
