@@ -25,7 +25,7 @@ CASE_SENSITIVE_MAX = 5
 _SIZE_WORDS = r"(?:Tiny|Small|Base|Large|Huge|Giant|Nano|Mini|Micro|Medium|Lite|Plus)"
 _SIZE_LIST = re.compile(r"/[A-Z]{1,3}\b")
 _VARIANT_SUFFIX = re.compile(
-    rf"(?:(?:-(?:[A-Z]{{1,3}}\d*|{_SIZE_WORDS})(?:/\d+)?(?:-\d+[A-Za-z]?)?|[- ]\d+(?:\.\d+)?(?![\d.])(?!\s*(?:x|×|times)\s*\d)[A-Za-z]?"
+    rf"(?:(?:-(?:[A-Z]{{1,3}}\d*|{_SIZE_WORDS})(?:/\d+)?(?:-\d+[A-Za-z]?)?|[- ]\d+(?:\.\d+)?(?!\d|\.\d)(?!\s*(?:x|×|times)\s*\d)[A-Za-z]?"
     r"|[vV]?\d+(?:\.\d+)?[A-Za-z]?|-v\d+(?:\.\d+)?)){1,2}"
 )
 
