@@ -107,3 +107,8 @@ def test_results_normalise_metrics_and_need_a_named_dataset():
     assert [(r.model, r.dataset, r.metric, r.value) for r in ex.results] == [
         ("GlowNet", "ImageNet-1K", "top-1 accuracy", "81.2%"), ("GlowNet", "ADE20K", "mIoU", "46.0")]
     assert all(r.evidence.sentence.startswith("GlowNet obtains") for r in ex.results)
+
+
+def test_other_spellings_of_known_names_are_found():
+    found = relations("T", "We propose FooNet. It uses a Mask-RCNN head on a MobileNet-V2 backbone.")
+    assert {("buildsOn", "Mask-RCNN"), ("buildsOn", "MobileNet-V2")} <= found

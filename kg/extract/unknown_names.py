@@ -42,7 +42,7 @@ _FIELD_WORDS = {"SOTA", "SoTA", "AI", "ML", "DL", "NLP", "CV", "GPU", "CPU", "TP
 def _coined(word: str) -> bool:
     """A coined name that starts with a letter and is not a plural acronym ("CNNs"), a quantity ("10x"),
     a variable ("D_B") or a general acronym of the field ("SOTA")."""
-    return (word[0].isalpha() and looks_like_name(word) and not re.search(r"[A-Z]s$", word) and "_" not in word
+    return (word[0].isalpha() and looks_like_name(word) and not word.endswith(("'s", "’s")) and not re.search(r"[A-Z]s$", word) and "_" not in word
             and sum(c.isalpha() for c in word) >= 2 and word not in _FIELD_WORDS)
 
 

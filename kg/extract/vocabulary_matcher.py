@@ -95,12 +95,34 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
     return kept
 
 
+_TOKEN = re.compile(r"(?<![\w-])[A-Za-z][\w.+-]*[\w+](?![\w-])")
+
+
+def _respelled(text: str, taken: list[tuple[int, int]], vocabulary: Vocabulary) -> list[tuple[int, int, Term]]:
+    """Hyphenated tokens the automaton missed that are a vocabulary name spelled another way
+    ("Mask-RCNN" for "Mask R-CNN", "MobileNet-V2" for "MobileNetV2"): same name key."""
+    out = []
+    for match in _TOKEN.finditer(text):
+        token = match.group().rstrip(".")
+        if "-" not in token or not any(c.isupper() for c in token):
+            continue
+        start, end = match.start(), match.start() + len(token)
+        if any(a < end and start < b for a, b in taken):
+            continue
+        term = vocabulary.lookup(token)
+        if term is not None:
+            out.append((start, end, term))
+    return out
+
+
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
     """Add a Mention for every vocabulary name in every sentence, except names written as plain
     lower-case words ("dropout", "graph neural network"), which name a technique or family
     generically, not an artifact."""
     for index, text in enumerate(doc.masked):
-        for start, end, term, variant in find(text, vocabulary):
+        hits = find(text, vocabulary)
+        hits += [(a, b, term, False) for a, b, term in _respelled(text, [(a, b) for a, b, _, _ in hits], vocabulary)]
+        for start, end, term, variant in sorted(hits, key=lambda h: h[0]):
             surface = doc.sentences[index][start:end]
             if surface.islower() and not any(c.isdigit() for c in surface):
                 continue
