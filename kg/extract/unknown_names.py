@@ -26,11 +26,13 @@ EXTRACTOR = "name_patterns"
 _WORD = r"[A-Za-z0-9][\w+*'-]*[\w+*]|[A-Z0-9]"
 _NAME = rf"(?:{_WORD})(?:\s(?:{_WORD})){{0,2}}"
 _LIST = rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*{_NAME}){{0,6}})"
-_DATASET = re.compile(rf"{_LIST}\s+(?:data[- ]?sets?|benchmarks?|test\s+sets?|corpus|challenge)\b")
-_COMPARED = re.compile(
-    rf"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compared\s+(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+"
-    rf"(?:the\s+)?(?:(?:[a-z][\w-]*|SOTA|state-of-the-art),?\s+){{0,5}}{_LIST}"
-)
+_DATASET_NOUN = re.compile(r"\s+(?:data[- ]?sets?|benchmarks?|test\s+sets?|corpus|challenge)\b")
+_LIST_BEFORE = re.compile(rf"(?<![\w-]){_LIST}$")
+_COMPARE_CUE = re.compile(r"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compared\s+(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+")
+_LIST_AFTER = re.compile(rf"(?:the\s+)?(?:(?:[a-z][\w-]*|SOTA|state-of-the-art),?\s+){{0,5}}{_LIST}")
+_WINDOW = 120  # characters before a dataset noun searched for the list of names
+# Patterns are applied only at cue words (a noun, a comparison verb), never slid over the
+# whole sentence: a list pattern tried at every position backtracks badly.
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
 
 
@@ -46,9 +48,24 @@ def _coined(word: str) -> bool:
             and sum(c.isalpha() for c in word) >= 2 and word not in _FIELD_WORDS)
 
 
-def _names(doc: Doc, index: int, match: re.Match[str]) -> list[tuple[int, str]]:
-    """(start, name) of every coined name in the list a pattern matched, stopping at the first plain word."""
-    out, offset, text = [], match.start("names"), match.group("names")
+def _lists(text: str) -> list[tuple[int, str, bool]]:
+    """(start, text, is_dataset) of each list of names before a dataset noun or after a comparison cue."""
+    found = []
+    for noun in _DATASET_NOUN.finditer(text):
+        start = max(0, noun.start() - _WINDOW)
+        match = _LIST_BEFORE.search(text, start, noun.start())
+        if match:
+            found.append((match.start("names"), match.group("names"), True))
+    for cue in _COMPARE_CUE.finditer(text):
+        match = _LIST_AFTER.match(text, cue.end())
+        if match:
+            found.append((match.start("names"), match.group("names"), False))
+    return found
+
+
+def _names(doc: Doc, index: int, offset: int, text: str) -> list[tuple[int, str]]:
+    """(start, name) of every coined name in a list, stopping at the first plain word."""
+    out = []
     for part in _SEPARATOR.split(text):
         start = doc.masked[index].find(part, offset)
         words = part.split()
@@ -71,15 +88,14 @@ def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
     taken = [(m.sentence, m.start, m.end) for m in (*doc.mentions, *doc.introduced)]
     known = {m.surface.lower() for m in (*doc.mentions, *doc.introduced)}
     for index, text in enumerate(doc.masked):
-        for pattern, dataset in ((_DATASET, True), (_COMPARED, False)):
-            for match in pattern.finditer(text):
-                for start, name in _names(doc, index, match):
-                    end = start + len(name)
-                    if not name.strip() or name.lower() in known or any(s == index and a < end and start < b for s, a, b in taken):
-                        continue
-                    if vocabulary is not None and vocabulary.lookup(name):
-                        continue
-                    type_ = "dataset" if dataset else "architecture" if _ARCH_NAME.search(name) else "method"
-                    doc.mentions.append(Mention(index, start, end, doc.sentences[index][start:end], type_, extractor=EXTRACTOR))
-                    taken.append((index, start, end))
-                    known.add(name.lower())
+        for offset, names, dataset in _lists(text):
+            for start, name in _names(doc, index, offset, names):
+                end = start + len(name)
+                if not name.strip() or name.lower() in known or any(s == index and a < end and start < b for s, a, b in taken):
+                    continue
+                if vocabulary is not None and vocabulary.lookup(name):
+                    continue
+                type_ = "dataset" if dataset else "architecture" if _ARCH_NAME.search(name) else "method"
+                doc.mentions.append(Mention(index, start, end, doc.sentences[index][start:end], type_, extractor=EXTRACTOR))
+                taken.append((index, start, end))
+                known.add(name.lower())
