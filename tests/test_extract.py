@@ -112,3 +112,9 @@ def test_results_normalise_metrics_and_need_a_named_dataset():
 def test_other_spellings_of_known_names_are_found():
     found = relations("T", "We propose FooNet. It uses a Mask-RCNN head on a MobileNet-V2 backbone.")
     assert {("buildsOn", "Mask-RCNN"), ("buildsOn", "MobileNet-V2")} <= found
+
+
+def test_unknown_dataset_lists_after_a_noun_or_an_evaluation_cue():
+    found = relations("T", "We propose FooNet. We run experiments on three datasets, including RDX, PoolSet-2 and ST+QW. "
+                      "Results on KiloCam confirm it.")
+    assert {("evaluatedOn", n) for n in ("RDX", "PoolSet-2", "ST+QW", "KiloCam")} <= found

@@ -1,7 +1,9 @@
 """Names outside the vocabulary, found by the words around them.
 
 - a coined name right before "dataset(s)", "benchmark(s)", "data-set" or "test sets"
-  ("the Nebula7 SkyCams dataset", "on the RDX and PoolSet datasets") is a dataset;
+  ("the Nebula7 SkyCams dataset", "on the RDX and PoolSet datasets"), listed right after
+  such a noun ("three datasets, including RDX, PoolSet and Nebula7") or after an evaluation
+  cue ("experiments on RDX and PoolSet") is a dataset;
 - coined names right after a comparison cue ("outperforms X", "compared with X, Y and Z",
   "than X") are architectures when their shape says so ("…Net", "…Former"), else methods.
 
@@ -30,6 +32,10 @@ _DATASET_NOUN = re.compile(r"\s+(?:data[- ]?sets?|benchmarks?|test\s+sets?|corpu
 _LIST_BEFORE = re.compile(rf"(?<![\w-]){_LIST}$")
 _COMPARE_CUE = re.compile(r"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compared\s+(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+")
 _LIST_AFTER = re.compile(rf"(?:the\s+)?(?:(?:[a-z][\w-]*|SOTA|state-of-the-art),?\s+){{0,5}}{_LIST}")
+_AFTER_NOUN = re.compile(
+    rf"\s*(?:\(|:|,)?\s*(?:(?:including|such\s+as|e\.g\.,?|i\.e\.,?|like|namely|of|from)\s+)?(?:the\s+)?{_LIST}")
+_EVAL_CUE = re.compile(r"\b(?:experiments?|evaluat\w*|results?|tested|benchmark(?:ed|ing)?|validated|performance)\s+"
+                       r"(?:\w+\s+){0,3}?(?:on|across)\s+(?:the\s+)?", re.I)
 _WINDOW = 120  # characters before a dataset noun searched for the list of names
 # Patterns are applied only at cue words (a noun, a comparison verb), never slid over the
 # whole sentence: a list pattern tried at every position backtracks badly.
@@ -56,6 +62,14 @@ def _lists(text: str) -> list[tuple[int, str, bool]]:
         match = _LIST_BEFORE.search(text, start, noun.start())
         if match:
             found.append((match.start("names"), match.group("names"), True))
+    for noun in _DATASET_NOUN.finditer(text):
+        match = _AFTER_NOUN.match(text, noun.end())
+        if match and text[noun.end() : match.start("names")].strip():
+            found.append((match.start("names"), match.group("names"), True))  # "datasets, including A, B and C"
+    for cue in _EVAL_CUE.finditer(text):
+        match = _LIST_AFTER.match(text, cue.end())
+        if match:
+            found.append((match.start("names"), match.group("names"), True))  # "experiments on A, B and C"
     for cue in _COMPARE_CUE.finditer(text):
         match = _LIST_AFTER.match(text, cue.end())
         if match:
