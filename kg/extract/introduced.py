@@ -211,6 +211,9 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         if mention.canonical is None:
             mention.type = retype(doc, mention)
     doc.introduced.extend(found.values())
+    spans = [(m.sentence, m.start, m.end) for m in doc.introduced]
+    doc.mentions = [m for m in doc.mentions if not any(s == m.sentence and a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
+                                                       for s, a, b in spans)]  # "Atrous Pooling" inside "Lite Atrous Pooling"
     _mentions_of_introduced(doc)
     for mention in doc.mentions:
         intro = found.get(mention.surface.lower())

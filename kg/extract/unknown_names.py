@@ -31,7 +31,9 @@ _LIST = rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)
 _DATASET_NOUN = re.compile(r"\s+(?:data[- ]?sets?|benchmarks?|test\s+sets?|corpus|challenge)\b")
 _LIST_BEFORE = re.compile(rf"(?<![\w-]){_LIST}$")
 _COMPARE_CUE = re.compile(r"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compared\s+(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+")
-_LIST_AFTER = re.compile(rf"(?:the\s+)?(?:(?:[a-z][\w-]*|SOTA|state-of-the-art),?\s+){{0,5}}{_LIST}")
+_LIST_AFTER = re.compile(
+    rf"(?:the\s+)?(?:(?:(?!(?:on|in|at|for|by|with|across|from|of|to|under|while|and|or|when|where)\b)[a-z][\w-]*|SOTA),?\s+){{0,5}}"
+    rf"{_LIST}")
 _AFTER_NOUN = re.compile(
     rf"\s*(?:\(|:|,)?\s*(?:(?:including|such\s+as|e\.g\.,?|i\.e\.,?|like|namely|of|from)\s+)?(?:the\s+)?{_LIST}")
 _EVAL_CUE = re.compile(r"\b(?:experiments?|evaluat\w*|results?|tested|benchmark(?:ed|ing)?|validated|performance)\s+"
@@ -43,7 +45,8 @@ _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
 
 
 _FIELD_WORDS = {"SOTA", "SoTA", "AI", "ML", "DL", "NLP", "CV", "GPU", "CPU", "TPU", "FLOPs", "MACs", "LLM", "MLLM", "VLM",
-                "LMM", "API", "RGB", "OOD", "ID", "IID", "SSL", "NAS", "KD", "PTQ", "QAT", "TTA", "GFLOPs", "FPS", "SNR"}
+                "LMM", "API", "RGB", "OOD", "ID", "IID", "SSL", "NAS", "KD", "PTQ", "QAT", "TTA", "GFLOPs", "FPS", "SNR",
+                "CL", "RL", "SR", "QA", "VQA", "OCR", "ASR", "TTS", "MT", "IR", "NER", "SSM", "MLP", "CNN", "RNN"}
 """Acronyms of the field's general vocabulary (tasks, hardware, units): never an artifact's name."""
 
 
