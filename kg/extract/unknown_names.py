@@ -25,7 +25,7 @@ from .doc import Doc, Mention
 from .introduced import _ARCH_NAME, looks_like_name
 
 EXTRACTOR = "name_patterns"
-_WORD = r"[A-Za-z0-9][\w+*'-]*[\w+*]|[A-Z0-9]"
+_WORD = r"[A-Za-z0-9][\w+*'^-]*[\w+*]|[A-Z0-9]"
 _NAME = rf"(?:{_WORD})(?:\s(?:{_WORD})){{0,2}}"
 _LIST = rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*{_NAME}){{0,6}})"
 _DATASET_NOUN = re.compile(r"\s+(?:data[- ]?sets?|benchmarks?|test\s+sets?|corpus|challenge)\b")
@@ -35,7 +35,8 @@ _LIST_AFTER = re.compile(
     rf"(?:the\s+)?(?:(?:(?!(?:on|in|at|for|by|with|across|from|of|to|under|while|and|or|when|where)\b)[a-z][\w-]*|SOTA),?\s+){{0,5}}"
     rf"{_LIST}")
 _AFTER_NOUN = re.compile(
-    rf"\s*(?:\(|:|,)?\s*(?:(?:including|such\s+as|e\.g\.,?|i\.e\.,?|like|namely|of|from)\s+)?(?:the\s+)?{_LIST}")
+    rf"\s*(?:\(\s*(?:(?:including|such\s+as|e\.g\.,?|i\.e\.,?|namely)\s+)?|:\s*|,?\s*(?:including|such\s+as|e\.g\.,?|i\.e\.,?|like|namely)\s+)"
+    rf"(?:the\s+)?{_LIST}")
 _EVAL_CUE = re.compile(r"\b(?:experiments?|evaluat\w*|results?|tested|benchmark(?:ed|ing)?|validated|performance)\s+"
                        r"(?:\w+\s+){0,3}?(?:on|across)\s+(?:the\s+)?", re.I)
 _WINDOW = 120  # characters before a dataset noun searched for the list of names
@@ -57,46 +58,57 @@ def _coined(word: str) -> bool:
             and sum(c.isalpha() for c in word) >= 2 and word not in _FIELD_WORDS)
 
 
-def _lists(text: str) -> list[tuple[int, str, bool]]:
-    """(start, text, is_dataset) of each list of names before a dataset noun or after a comparison cue."""
+def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
+    """(start, text, is_dataset, before_noun) of each list of names before a dataset noun or after a comparison cue."""
     found = []
     for noun in _DATASET_NOUN.finditer(text):
         start = max(0, noun.start() - _WINDOW)
         match = _LIST_BEFORE.search(text, start, noun.start())
         if match:
-            found.append((match.start("names"), match.group("names"), True))
+            found.append((match.start("names"), match.group("names"), True, True))
     for noun in _DATASET_NOUN.finditer(text):
         match = _AFTER_NOUN.match(text, noun.end())
-        if match and text[noun.end() : match.start("names")].strip():
-            found.append((match.start("names"), match.group("names"), True))  # "datasets, including A, B and C"
+        if match:
+            found.append((match.start("names"), match.group("names"), True, False))  # "datasets, including A, B and C"
     for cue in _EVAL_CUE.finditer(text):
         match = _LIST_AFTER.match(text, cue.end())
         if match:
-            found.append((match.start("names"), match.group("names"), True))  # "experiments on A, B and C"
+            found.append((match.start("names"), match.group("names"), True, False))  # "experiments on A, B and C"
     for cue in _COMPARE_CUE.finditer(text):
         match = _LIST_AFTER.match(text, cue.end())
         if match:
-            found.append((match.start("names"), match.group("names"), False))
+            found.append((match.start("names"), match.group("names"), False, False))
     return found
 
 
-def _names(doc: Doc, index: int, offset: int, text: str) -> list[tuple[int, str]]:
-    """(start, name) of every coined name in a list, stopping at the first plain word."""
-    out = []
+_LEADING = {"the", "a", "an", "our", "their", "its", "this", "these", "two", "three", "four", "five", "several", "multiple",
+            "various"}
+
+
+def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool) -> list[tuple[int, str]]:
+    """(start, name) of every coined name in a list, stopping at the first item that is not one.
+
+    A list found before a noun may start with any plain words ("results on the X"); one found
+    after a cue only with a determiner ("outperforms the X"), so "… methods on CIFAR" stops."""
+    sentence, out = doc.masked[index], []
     for part in _SEPARATOR.split(text):
-        start = doc.masked[index].find(part, offset)
-        words = part.split()
-        while out == [] and words and not _coined(words[0]):
-            start += len(words.pop(0)) + 1  # "the Nebula7 SkyCams" → "Nebula7 SkyCams"
-        cut = next((i for i, w in enumerate(words) if not (_coined(w) or w[0].isupper())), len(words))
-        words = words[:cut]  # "GlowNet on ImageNet" → "GlowNet"
-        while words and not _coined(words[-1]):
-            words.pop()  # "ResNet Models" → "ResNet"
-        if not words or not _coined(words[0]):
+        position = sentence.find(part, offset)
+        if position < 0:
             break
-        name = " ".join(words)
-        out.append((start, name))
-        offset = start + len(part)
+        offset = position + len(part)
+        words = [(position + m.start(), m.group()) for m in re.finditer(r"\S+", part)]
+        while not out and words and (words[0][1].lower() in _LEADING or before_noun and not _coined(words[0][1])):
+            words.pop(0)  # "the Nebula7 SkyCams" → "Nebula7 SkyCams"
+        cut = next((i for i, (_, w) in enumerate(words) if not (_coined(w) or w[0].isupper())), len(words))
+        words = words[:cut]  # "HydraNet on ImageNet" → "HydraNet"
+        while words and not _coined(words[-1][1]):
+            words.pop()  # "HydraNet Models" → "HydraNet"
+        if not words or not _coined(words[0][1]):
+            break
+        start, end = words[0][0], words[-1][0] + len(words[-1][1])
+        if re.match(r"[- ]based\b", sentence[end : end + 7]):
+            break  # "LiRPA based defense" names a technique, not the list's kind of thing
+        out.append((start, sentence[start:end]))
     return out
 
 
@@ -105,8 +117,8 @@ def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
     taken = [(m.sentence, m.start, m.end) for m in (*doc.mentions, *doc.introduced)]
     known = {m.surface.lower() for m in (*doc.mentions, *doc.introduced)}
     for index, text in enumerate(doc.masked):
-        for offset, names, dataset in _lists(text):
-            for start, name in _names(doc, index, offset, names):
+        for offset, names, dataset, before_noun in _lists(text):
+            for start, name in _names(doc, index, offset, names, before_noun):
                 end = start + len(name)
                 if not name.strip() or name.lower() in known or any(s == index and a < end and start < b for s, a, b in taken):
                     continue
