@@ -64,6 +64,13 @@ _NOT_A_NAME = re.compile(r"^(?:re-?\w+ing|rethinking|revisiting|towards?|beyond|
                          r"a|an|the)(?![\w-])", re.I)
 
 
+FIELD_ACRONYMS = frozenset({
+    "SOTA", "SoTA", "AI", "ML", "DL", "NLP", "CV", "GPU", "CPU", "TPU", "FLOPs", "MACs", "LLM", "MLLM", "VLM", "LMM", "API",
+    "RGB", "OOD", "ID", "IID", "SSL", "NAS", "KD", "PTQ", "QAT", "TTA", "GFLOPs", "FPS", "SNR", "CL", "RL", "SR", "QA",
+    "VQA", "OCR", "ASR", "TTS", "MT", "IR", "NER", "SSM", "MLP", "CNN", "RNN", "DNN", "GNN", "NN", "ANN", "SNN", "FL"})
+"""Acronyms of the field's general vocabulary (families, tasks, hardware, units): never an artifact's name."""
+
+
 def looks_like_name(name: str) -> bool:
     """A coined name has an inner capital, a digit or is all capitals; plain words are not names.
 
@@ -106,7 +113,7 @@ _NAME_HEAD = (
 )
 
 
-def retype(doc: Doc, mention: Mention) -> str:
+def retype(doc: Doc, mention: Mention, vocabulary: Vocabulary | None = None) -> str:
     """The type of an introduced name from everything the abstract says about it.
 
     In order: a long name's own head word ("Sparse Gate Transformer", "Rainy Street Benchmark");
@@ -114,6 +121,9 @@ def retype(doc: Doc, mention: Mention) -> str:
     name's shape ("…Net", "…Former"); the other head nouns next to its occurrences, by majority.
     """
     names = [n for n in (mention.surface, *mention.aliases) if n]
+    last = re.split(r"[-\s]", mention.surface)[-1]
+    if vocabulary is not None and last != mention.surface and getattr(vocabulary.lookup(last), "type", None) == "dataset":
+        return "dataset"  # "Babel-ImageNet": a version of a dataset
     for name in sorted(names, key=len, reverse=True):
         if " " in name or "-" in name:
             for type_, pattern in _NAME_HEAD:
@@ -160,6 +170,14 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         short = long_forms.get(name.lower())
         long = doc.acronyms.get(name)
         aliases = tuple(a for a in (short, long) if a and a != name)
+        if name in FIELD_ACRONYMS or any(a in FIELD_ACRONYMS or re.fullmatch(r"[A-Z]{2,}s", a) for a in aliases):
+            return  # "a Convolutional Neural Network (CNN)" is a family, not something the paper makes
+        longer = next((k for k, m in found.items() if m.sentence == index and k != name.lower() and k.startswith(name.lower())), None)
+        if longer is not None:
+            return  # "Open Set" when "Open Set Recognition" was already found there
+        shorter = [k for k, m in found.items() if m.sentence == index and name.lower().startswith(k) and k != name.lower()]
+        for k in shorter:
+            del found[k]
         seen = next((found[n.lower()] for n in (name, *aliases) if n.lower() in found), None)
         if seen is not None:
             if seen.sentence == 0 and index > 0 and (_APPOSITIVE.match(doc.sentences[index][start + len(name) :])
@@ -180,7 +198,9 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     match = _TITLE_NAME.match(title)
     if match:
         name = _trim(match.group("name"))
-        if looks_like_name(name) and not _NOT_A_NAME.match(name) or (_capitalised(name) and name in abstract):
+        phrase = len(name.split()) > 2 and any(w.islower() and w not in ("of", "for", "and", "in", "on", "with", "to")
+                                               for w in name.split())
+        if not phrase and (looks_like_name(name) and not _NOT_A_NAME.match(name) or (_capitalised(name) and name in abstract)):
             add(0, 0, name, True)
     elif len(title.split()) <= 4 and _capitalised(title):
         singular = re.escape(title.rstrip("s")).replace("\\ ", r"\s+")
@@ -209,7 +229,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
             add(index, text.index(pair.short, pair.end), pair.short, True)
     for mention in found.values():
         if mention.canonical is None:
-            mention.type = retype(doc, mention)
+            mention.type = retype(doc, mention, vocabulary)
     doc.introduced.extend(found.values())
     spans = [(m.sentence, m.start, m.end) for m in doc.introduced]
     doc.mentions = [m for m in doc.mentions if not any(s == m.sentence and a <= m.start and m.end <= b and (a, b) != (m.start, m.end)

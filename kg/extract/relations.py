@@ -20,6 +20,7 @@ import re
 from ..model import Relation
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
+from .results import metrics
 
 EXTRACTOR = "relation_cues"
 WINDOW = 120  # characters before a mention searched for a cue
@@ -119,6 +120,12 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[str | None, bool]:
     return "buildsOn", build >= 0
 
 
+def _is_metric(mention: Mention) -> bool:
+    """A name that is an evaluation metric ("FID", "LPIPS"): measured, not built on or compared with."""
+    table = metrics()
+    return mention.surface.lower() in table or (mention.canonical or "").lower() in table
+
+
 def _background(doc: Doc) -> set[int]:
     """Sentences before the first one about the paper's own work (never the title)."""
     for index, text in enumerate(doc.sentences[1:], start=1):
@@ -161,7 +168,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         role = previous_role if listed else _cue_role(doc, mention)
         previous, previous_role = mention, role
         predicate, cued = role
-        if predicate is None or mention.canonical in vocabulary.generic:
+        if predicate is None or mention.canonical in vocabulary.generic or _is_metric(mention):
             continue
         if own and (mention.type != "dataset" or not cued):
             continue  # its own model is never built on or compared with; its own dataset only when a cue says how it is used

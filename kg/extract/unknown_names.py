@@ -22,7 +22,7 @@ import re
 
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
-from .introduced import _ARCH_NAME, looks_like_name
+from .introduced import _ARCH_NAME, FIELD_ACRONYMS, looks_like_name
 
 EXTRACTOR = "name_patterns"
 _WORD = r"[A-Za-z0-9][\w+*'^-]*[\w+*]|[A-Z0-9]"
@@ -45,17 +45,13 @@ _WINDOW = 120  # characters before a dataset noun searched for the list of names
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
 
 
-_FIELD_WORDS = {"SOTA", "SoTA", "AI", "ML", "DL", "NLP", "CV", "GPU", "CPU", "TPU", "FLOPs", "MACs", "LLM", "MLLM", "VLM",
-                "LMM", "API", "RGB", "OOD", "ID", "IID", "SSL", "NAS", "KD", "PTQ", "QAT", "TTA", "GFLOPs", "FPS", "SNR",
-                "CL", "RL", "SR", "QA", "VQA", "OCR", "ASR", "TTS", "MT", "IR", "NER", "SSM", "MLP", "CNN", "RNN"}
-"""Acronyms of the field's general vocabulary (tasks, hardware, units): never an artifact's name."""
 
 
 def _coined(word: str) -> bool:
     """A coined name that starts with a letter and is not a plural acronym ("CNNs"), a quantity ("10x"),
     a variable ("D_B") or a general acronym of the field ("SOTA")."""
     return (word[0].isalpha() and looks_like_name(word) and not word.endswith(("'s", "’s")) and not re.search(r"[A-Z]s$", word) and "_" not in word
-            and sum(c.isalpha() for c in word) >= 2 and word not in _FIELD_WORDS)
+            and sum(c.isalpha() for c in word) >= 2 and word not in FIELD_ACRONYMS)
 
 
 def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
