@@ -118,3 +118,15 @@ def test_unknown_dataset_lists_after_a_noun_or_an_evaluation_cue():
     found = relations("T", "We propose FooNet. We run experiments on three datasets, including RDX, PoolSet-2 and ST+QW. "
                       "Results on KiloCam confirm it.")
     assert {("evaluatedOn", n) for n in ("RDX", "PoolSet-2", "ST+QW", "KiloCam")} <= found
+
+
+def test_negated_and_family_mentions_give_no_edges():
+    found = relations("T", "We propose FooNet, trained without Mixup. FooNet beats all recent EfficientNet models "
+                      "and reaches 80% on ImageNet, a new SOTA.")
+    assert not any(s in ("Mixup", "EfficientNet") for _, s in found)
+    assert ("evaluatedOn", "ImageNet") in found
+
+
+def test_metric_names_and_generic_acronym_definitions_are_not_entities():
+    found = relations("T", "We propose a Convolutional Neural Network (CNN) for crops. It improves FID on CIFAR-10.")
+    assert found == {("evaluatedOn", "CIFAR-10")}
