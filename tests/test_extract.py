@@ -130,3 +130,9 @@ def test_negated_and_family_mentions_give_no_edges():
 def test_metric_names_and_generic_acronym_definitions_are_not_entities():
     found = relations("T", "We propose a Convolutional Neural Network (CNN) for crops. It improves FID on CIFAR-10.")
     assert found == {("evaluatedOn", "CIFAR-10")}
+
+
+def test_fine_tuning_data_is_training_and_evaluation_data():
+    found = relations("T", "We propose FooNet. It is pre-trained on ImageNet-21K and fine-tuned on CIFAR-100.")
+    assert ("trainedOn", "ImageNet-21K") in found and ("evaluatedOn", "ImageNet-21K") not in found
+    assert {("trainedOn", "CIFAR-100"), ("evaluatedOn", "CIFAR-100")} <= found

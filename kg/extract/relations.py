@@ -65,6 +65,8 @@ _BUILD = re.compile(
     r"generaliz\w*|scal\w*\s+up|counterpart\s+of)\b",
     re.I,
 )
+_BOTH = re.compile(r"\b(?:fine-?tun\w*(?:\s+on)?|(?:train\w*|learn\w*)\s+and\s+(?:evaluat|test|validat)\w*(?:\s+on)?)\s*$", re.I)
+"""Fine-tuning data, and "trained and evaluated on X", are both training and evaluation data."""
 _AFTER_TRAIN = re.compile(
     r"^(?:[- ](?:pre-?)?train(?:ed|ing)|[- ]supervised|\s+pre-?training|\s+initiali[sz]\w*|"
     r"(?:[\s:,-]+[\w-]+){0,5}?\s+(?:for|to|by)\s+(?:pre-?)?train\w*|"
@@ -89,35 +91,37 @@ def _last(pattern: re.Pattern[str], text: str) -> int:
     return max((m.end() for m in pattern.finditer(text)), default=-1)
 
 
-def _cue_role(doc: Doc, mention: Mention) -> tuple[str | None, bool]:
-    """(predicate, whether a cue decided it) for one mention, from the words around it."""
+def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
+    """(predicates, whether a cue decided them) for one mention, from the words around it: none for a
+    negated or family mention, two for a dataset that is both trained and tested on ("fine-tuned on X")."""
     sentence = doc.sentences[mention.sentence]
     after = sentence[mention.end : mention.end + 30]
     before = _clause_before(sentence, mention.start)
     if _last(_NEGATION, before) > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
-        return None, True  # "without MixBoost", "no more HydraNet"
+        return (), True  # "without MixBoost", "no more HydraNet"
     if mention.type != "dataset":
         if _FAMILY.search(before) and _FAMILY_AFTER.match(after):
-            return None, True
+            return (), True
         if _OWN_USE.search(before):
-            return "buildsOn", True
+            return ("buildsOn",), True
     if mention.type == "dataset":
         if _AFTER_TRAIN.match(sentence[mention.end : mention.end + 60]):
-            return "trainedOn", True
+            return ("trainedOn",), True
         if _AFTER_EVAL.match(after):
-            return "evaluatedOn", True
+            return ("evaluatedOn",), True
         train, evaluate = _last(_TRAIN, before), _last(_EVAL, before)
         if train > evaluate:
-            return "trainedOn", True
-        return "evaluatedOn", evaluate >= 0 or bool(_ON.search(before))
+            both = _BOTH.search(before[:train]) is not None
+            return ("trainedOn", "evaluatedOn") if both else ("trainedOn",), True
+        return ("evaluatedOn",), evaluate >= 0 or bool(_ON.search(before))
     if _AFTER_COMPARE.match(after):
-        return "comparesWith", True
+        return ("comparesWith",), True
     if _AFTER_BUILD.match(after):
-        return "buildsOn", True
+        return ("buildsOn",), True
     compare, build = _last(_COMPARE, before), _last(_BUILD, before)
     if compare > build or _COMPARE_NEAR.search(before):
-        return "comparesWith", True
-    return "buildsOn", build >= 0
+        return ("comparesWith",), True
+    return ("buildsOn",), build >= 0
 
 
 def _is_metric(mention: Mention) -> bool:
@@ -153,13 +157,13 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     for mention in doc.introduced:
         add("introduces", mention, mention.extractor, 0.8 if mention.sentence else 0.9)
         if mention.type == "dataset" and mention.sentence > 0:
-            predicate, cued = _cue_role(doc, mention)
-            if cued and predicate:
+            predicates, cued = _cue_role(doc, mention)
+            for predicate in predicates if cued else ():
                 add(predicate, mention, EXTRACTOR, 0.7)  # "to evaluate X, we collect B, a dataset"
         elif mention.type == "dataset" and _AFTER_TRAIN.match(doc.sentences[mention.sentence][mention.end : mention.end + 60]):
             add("trainedOn", mention, EXTRACTOR, 0.75)  # "B: a dataset for training …"
     previous: Mention | None = None
-    previous_role: tuple[str | None, bool] = (None, False)
+    previous_role: tuple[tuple[str, ...], bool] = ((), False)
     for mention in sorted(doc.mentions, key=lambda m: (m.sentence, m.start)):
         own = mention.surface.lower() in introduced or mention.canonical in introduced
         listed = (previous is not None and previous.sentence == mention.sentence
@@ -167,11 +171,12 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
                   and _LIST_GAP.match(doc.sentences[mention.sentence][previous.end : mention.start]))
         role = previous_role if listed else _cue_role(doc, mention)
         previous, previous_role = mention, role
-        predicate, cued = role
-        if predicate is None or mention.canonical in vocabulary.generic or _is_metric(mention):
+        predicates, cued = role
+        if not predicates or mention.canonical in vocabulary.generic or _is_metric(mention):
             continue
         if own and (mention.type != "dataset" or not cued):
             continue  # its own model is never built on or compared with; its own dataset only when a cue says how it is used
         if mention.sentence in background:
             continue
-        add(predicate, mention, EXTRACTOR, 0.75 if cued else 0.5)
+        for predicate in predicates:
+            add(predicate, mention, EXTRACTOR, 0.75 if cued else 0.5)
