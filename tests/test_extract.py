@@ -136,3 +136,13 @@ def test_fine_tuning_data_is_training_and_evaluation_data():
     found = relations("T", "We propose FooNet. It is pre-trained on ImageNet-21K and fine-tuned on CIFAR-100.")
     assert ("trainedOn", "ImageNet-21K") in found and ("evaluatedOn", "ImageNet-21K") not in found
     assert {("trainedOn", "CIFAR-100"), ("evaluatedOn", "CIFAR-100")} <= found
+
+
+def test_acronym_long_form_covers_every_capital_and_plural_families_are_not_introduced():
+    from kg.extract.acronyms import pairs
+
+    assert [(p.short, p.long) for p in pairs("we propose a Residual Recurrent Hydra Network (RRHNet) here")] == [
+        ("RRHNet", "Residual Recurrent Hydra Network")]
+    found = relations("T", "Light-weight convolutional neural networks (CNNs) are designed for phones. "
+                      "We present Sparse Gate Networks (SGNets) for them.")
+    assert not any(p == "introduces" for p, _ in found)

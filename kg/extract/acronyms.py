@@ -54,6 +54,27 @@ def _long_form(short: str, before: str) -> int | None:
     return offset + start
 
 
+def _initials_matched(short: str, words: list[str]) -> int:
+    """How many of the short form's capitals the words' initials spell, in order."""
+    capitals, initials, matched = [c for c in short if c.isupper()], [w[0].upper() for w in words if w], 0
+    for initial in initials:
+        if matched < len(capitals) and initial == capitals[matched]:
+            matched += 1
+    return matched
+
+
+def _extend(short: str, before: str, start: int) -> int:
+    """Move the long form's start left over capitalised words while that spells more of the short
+    form's capitals ("Residual Recurrent Neural Network (RRNet)", not "Recurrent Neural Network")."""
+    while True:
+        previous = re.search(r"([A-Z][\w-]*)\s+$", before[:start])
+        if not previous:
+            return start
+        if _initials_matched(short, before[previous.start(1) :].split()) <= _initials_matched(short, before[start:].split()):
+            return start
+        start = previous.start(1)
+
+
 def pairs(text: str) -> list[Pair]:
     """Every "Long Form (SF)" definition in `text`."""
     found = []
@@ -65,6 +86,7 @@ def pairs(text: str) -> list[Pair]:
         start = _long_form(short, before)
         if start is None:
             continue
+        start = _extend(short, before, start)
         long = before[start:].strip().strip("'\"‘’“”")
         if long and len(long) > len(short) and not long.lower().startswith(("the ", "a ", "an ")):
             found.append(Pair(short, long, start + (len(before[start:]) - len(before[start:].lstrip())), match.start()))

@@ -43,6 +43,10 @@ _APPOSED = re.compile(
 )
 """A name set off after a noun phrase: "we design a family of detectors, HydraDet,", "our model, the X"."""
 _PASSIVE = re.compile(r"^\)?\s*(?:\w+\s+){0,2}?(?:is|are)\s+(?:\w+ly\s+)?(?:proposed|introduced|presented|developed|designed)\b", re.I)
+_OTHER_WORK = re.compile(
+    r"\b(?:than|over|against|outperform\w*|surpass\w*|compar\w*|based\s+on|us(?:e|es|ed|ing)|follow\w*|like|such\s+as|"
+    r"e\.g\.|on|via|with|from|by|for|to|existing|previous|prior)\b", re.I)
+"""Words that turn the rest of an introducing sentence to other work ("… outperforms X", "… based on X")."""
 _INTRODUCING = re.compile(rf"(?:{_SUBJECT}(?:\w+\s+){{0,3}}?|\band\s+){_VERB}\w*\b", re.I)
 _AFTER_VERB_GAP = re.compile(r"^\s*(?:(?:a|an|the|our|two|new|novel|simple|effective|efficient|general|unified|"
                              r"lightweight|plug-and-play|generic|first|yet|and|,|\w+-\w+)\s+){0,5}$", re.I)
@@ -78,7 +82,7 @@ def looks_like_name(name: str) -> bool:
     [True, True, True, False, False]
     """
     words = name.split()
-    if not words or words[0].lower() in _STOP or len(name) < 2:
+    if not words or words[0].lower() in _STOP or sum(c.isalpha() for c in name) < 2:
         return False
     return any(any(c.isupper() and w[i] != "-" for i, c in enumerate(w[1:])) or any(c.isdigit() for c in w) for w in words)
 
@@ -151,7 +155,7 @@ def retype(doc: Doc, mention: Mention, vocabulary: Vocabulary | None = None) -> 
 
 def _trim(name: str) -> str:
     words = name.split()
-    while len(words) > 1 and not looks_like_name(words[-1]) and not words[-1][0].isupper():
+    while len(words) > 1 and not looks_like_name(words[-1]) and not words[-1][0].isupper() and not re.fullmatch(r"[vV]?\d[\w.]*", words[-1]):
         words.pop()
     while len(words) > 1 and words[-1].lower() in ("of", "for", "and", "in"):
         words.pop()
@@ -170,7 +174,9 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         short = long_forms.get(name.lower())
         long = doc.acronyms.get(name)
         aliases = tuple(a for a in (short, long) if a and a != name)
-        if name in FIELD_ACRONYMS or any(a in FIELD_ACRONYMS or re.fullmatch(r"[A-Z]{2,}s", a) for a in aliases):
+        plural = [n for n in (name, *aliases) if re.fullmatch(r"[A-Z][\w-]*[A-Z][\w-]*s", n)]
+        if name in FIELD_ACRONYMS or any(a in FIELD_ACRONYMS for a in aliases) or (plural and len(plural) == len((name, *aliases))
+                                                                                  or any(re.fullmatch(r"[A-Z]{2,}s", n) for n in plural)):
             return  # "a Convolutional Neural Network (CNN)" is a family, not something the paper makes
         longer = next((k for k, m in found.items() if m.sentence == index and k != name.lower() and k.startswith(name.lower())), None)
         if longer is not None:
@@ -223,7 +229,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         if verb is None:
             continue
         gap = text[verb.end() : pair.start]
-        if _capitalised(pair.long) and len(gap.split()) <= 8 and "." not in gap:
+        if _capitalised(pair.long) and (len(gap.split()) <= 8 or not _OTHER_WORK.search(gap)) and "." not in gap:
             add(index, pair.start, pair.long, True)
         elif _AFTER_VERB_GAP.match(gap):
             add(index, text.index(pair.short, pair.end), pair.short, True)
