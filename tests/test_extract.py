@@ -145,4 +145,4 @@ def test_acronym_long_form_covers_every_capital_and_plural_families_are_not_intr
         ("RRHNet", "Residual Recurrent Hydra Network")]
     found = relations("T", "Light-weight convolutional neural networks (CNNs) are designed for phones. "
                       "We present Sparse Gate Networks (SGNets) for them.")
-    assert not any(p == "introduces" for p, _ in found)
+    assert [s for p, s in found if p == "introduces"] == ["Sparse Gate Networks"]
