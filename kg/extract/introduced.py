@@ -22,7 +22,7 @@ _TOKEN = r"[A-Za-z0-9][\w.+'^*-]*[\w+*]|[A-Z0-9]"
 _NAME = rf"(?:{_TOKEN})(?:\s(?:{_TOKEN}))?"  # at most two words
 _CAP_WORD = r"[A-Z][\w+'-]*"
 _CAP_NAME = rf"{_CAP_WORD}(?:\s(?:{_CAP_WORD}|v?\d[\w.]*|of|for|and|in)){{0,4}}"
-_TITLE_NAME = re.compile(rf"^(?P<name>[^:]{{2,60}}?)\s*(?::|--|—|–)\s")
+_TITLE_NAME = re.compile(r"^(?P<name>[^:]{2,60}?)\s*(?::|--|—|–)\s")
 _VERB = (r"(?:propose|introduce|present|develop|design|build|release|construct|curate|collect|create|contribute|"
          r"establish|formulate|call|name|dub|term|offer|provide|devise|define)")
 _CUED = re.compile(
