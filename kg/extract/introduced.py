@@ -125,9 +125,10 @@ def retype(doc: Doc, mention: Mention, vocabulary: Vocabulary | None = None) -> 
     name's shape ("…Net", "…Former"); the other head nouns next to its occurrences, by majority.
     """
     names = [n for n in (mention.surface, *mention.aliases) if n]
-    last = re.split(r"[-\s]", mention.surface)[-1]
-    if vocabulary is not None and last != mention.surface and getattr(vocabulary.lookup(last), "type", None) == "dataset":
-        return "dataset"  # "Babel-ImageNet": a version of a dataset
+    parts = re.split(r"[-\s]", mention.surface)
+    if vocabulary is not None and len(parts) > 1 and any(getattr(vocabulary.lookup(p), "type", None) == "dataset"
+                                                         for p in (parts[0], parts[-1])):
+        return "dataset"  # "Babel-ImageNet", "ImageNet-Hard": a version of a dataset
     for name in sorted(names, key=len, reverse=True):
         if " " in name or "-" in name:
             for type_, pattern in _NAME_HEAD:
@@ -184,12 +185,8 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         shorter = [k for k, m in found.items() if m.sentence == index and name.lower().startswith(k) and k != name.lower()]
         for k in shorter:
             del found[k]
-        seen = next((found[n.lower()] for n in (name, *aliases) if n.lower() in found), None)
-        if seen is not None:
-            if seen.sentence == 0 and index > 0 and (_APPOSITIVE.match(doc.sentences[index][start + len(name) :])
-                                                     or _HEAD_BEFORE.search(doc.sentences[index][:start])):
-                seen.type = guess_type(name, doc.sentences[index][:start], doc.sentences[index][start + len(name) :])
-            return  # a title name is typed by the head noun the abstract gives it ("X, a benchmark")
+        if any(n.lower() in found for n in (name, *aliases)):
+            return
         term = vocabulary.lookup(name)
         sentence = doc.sentences[index]
         if term is not None and not (strong and (index == 0 or _OWN.search(sentence))):
@@ -241,10 +238,6 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     doc.mentions = [m for m in doc.mentions if not any(s == m.sentence and a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
                                                        for s, a, b in spans)]  # "Atrous Pooling" inside "Lite Atrous Pooling"
     _mentions_of_introduced(doc)
-    for mention in doc.mentions:
-        intro = found.get(mention.surface.lower())
-        if intro is not None and mention.extractor == EXTRACTOR:
-            mention.type = intro.type  # retyped after its mentions were collected
 
 
 def _mentions_of_introduced(doc: Doc) -> None:
@@ -255,8 +248,6 @@ def _mentions_of_introduced(doc: Doc) -> None:
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
             for index, text in enumerate(doc.masked):
                 for match in pattern.finditer(text):
-                    if intro.sentence == 0 and index > 0 and intro.canonical is None and _HEAD_BEFORE.search(text[: match.start()]):
-                        intro.type = guess_type(name, text[: match.start()], "")  # "an unlabelled dataset StormBench"
                     if (index, match.start()) == (intro.sentence, intro.start) or (index, match.start()) in taken:
                         continue
                     if any(m.sentence == index and m.start < match.end() and match.start() < m.end for m in doc.mentions):
