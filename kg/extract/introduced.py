@@ -13,6 +13,7 @@ added as mentions too, so that a paper's own dataset can also be `evaluatedOn`/`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
@@ -163,6 +164,18 @@ def _trim(name: str) -> str:
     return " ".join(words).rstrip(".,;:'\"’”")
 
 
+Add = Callable[[int, int, str, bool], None]
+"""add(sentence, start, name, strong): record a candidate; `strong` when the context sets it off as a name."""
+
+
+def _family(name: str, aliases: tuple[str, ...]) -> bool:
+    """A definition of a family, not a new artifact: a general acronym ("CNN") or a plural one ("DNNs")."""
+    names = (name, *aliases)
+    plural = [n for n in names if re.fullmatch(r"[A-Z][\w-]*[A-Z][\w-]*s", n)]
+    return (any(n in FIELD_ACRONYMS for n in names) or (bool(plural) and len(plural) == len(names))
+            or any(re.fullmatch(r"[A-Z]{2,}s", n) for n in plural))
+
+
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
     """Add to doc.introduced every name the paper introduces (once per name), and their later mentions."""
     found: dict[str, Mention] = {}
@@ -175,9 +188,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         short = long_forms.get(name.lower())
         long = doc.acronyms.get(name)
         aliases = tuple(a for a in (short, long) if a and a != name)
-        plural = [n for n in (name, *aliases) if re.fullmatch(r"[A-Z][\w-]*[A-Z][\w-]*s", n)]
-        if name in FIELD_ACRONYMS or any(a in FIELD_ACRONYMS for a in aliases) or (plural and len(plural) == len((name, *aliases))
-                                                                                  or any(re.fullmatch(r"[A-Z]{2,}s", n) for n in plural)):
+        if _family(name, aliases):
             return  # "a Convolutional Neural Network (CNN)" is a family, not something the paper makes
         longer = next((k for k, m in found.items() if m.sentence == index and k != name.lower() and k.startswith(name.lower())), None)
         if longer is not None:
@@ -196,6 +207,25 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         found[name.lower()] = Mention(index, start, end, sentence[start:end], type_, canonical=term.label if term else None,
                                       extractor=EXTRACTOR, aliases=aliases)
 
+    _from_title(doc, add)
+    for index, text in enumerate(doc.masked):
+        for pattern in (_CUED, _PROPOSE, _APPOSED):
+            for match in pattern.finditer(text):
+                add(index, match.start("name"), match.group("name"), pattern is _CUED or "," in text[match.end("name"):match.end("name") + 2])
+    _from_definitions(doc, vocabulary, add)
+    for mention in found.values():
+        if mention.canonical is None:
+            mention.type = retype(doc, mention, vocabulary)
+    doc.introduced.extend(found.values())
+    spans = [(m.sentence, m.start, m.end) for m in doc.introduced]
+    doc.mentions = [m for m in doc.mentions if not any(s == m.sentence and a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
+                                                       for s, a, b in spans)]  # "Atrous Pooling" inside "Lite Atrous Pooling"
+    _mentions_of_introduced(doc)
+
+
+
+def _from_title(doc: Doc, add: Add) -> None:
+    """The title's "Name: subtitle", or a short title that is itself a name used again in the abstract."""
     abstract = " ".join(doc.masked[1:])
     title = doc.masked[0]
     match = _TITLE_NAME.match(title)
@@ -207,37 +237,34 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
             add(0, 0, name, True)
     elif len(title.split()) <= 4 and _capitalised(title):
         singular = re.escape(title.rstrip("s")).replace("\\ ", r"\s+")
-        again = re.search(rf"(?<![\w-]){singular}s?(?![\w-])", " ".join(doc.masked[1:]), re.I)
+        again = re.search(rf"(?<![\w-]){singular}s?(?![\w-])", abstract, re.I)
         if again:
             index = next(i for i, t in enumerate(doc.masked) if i and again.group() in t)
             add(index, doc.masked[index].index(again.group()), again.group(), True)
-    for index, text in enumerate(doc.masked):
-        for pattern in (_CUED, _PROPOSE, _APPOSED):
-            for match in pattern.finditer(text):
-                add(index, match.start("name"), match.group("name"), pattern is _CUED or "," in text[match.end("name"):match.end("name") + 2])
+
+
+def _from_definitions(doc: Doc, vocabulary: Vocabulary, add: Add) -> None:
+    """Acronym definitions the paper introduces: "X (Y) is proposed", or after an introducing verb
+    with nothing about other work in between ("we propose a novel Long Form (LF) module")."""
     for index, pair in doc.definitions:
         text = doc.masked[index]
-        verb = max((m for m in _INTRODUCING.finditer(text) if m.end() <= pair.start), key=lambda m: m.end(), default=None)
         if vocabulary.lookup(pair.short) or vocabulary.lookup(pair.long):
             continue
-        if _PASSIVE.match(text[text.index(pair.short, pair.end) + len(pair.short) :]):
-            add(index, pair.start, pair.long, True) if _capitalised(pair.long) else add(index, text.index(pair.short, pair.end), pair.short, True)
+        short_at = text.index(pair.short, pair.end)
+        if _PASSIVE.match(text[short_at + len(pair.short) :]):
+            if _capitalised(pair.long):
+                add(index, pair.start, pair.long, True)
+            else:
+                add(index, short_at, pair.short, True)
             continue
+        verb = max((m for m in _INTRODUCING.finditer(text) if m.end() <= pair.start), key=lambda m: m.end(), default=None)
         if verb is None:
             continue
         gap = text[verb.end() : pair.start]
         if _capitalised(pair.long) and (len(gap.split()) <= 8 or not _OTHER_WORK.search(gap)) and "." not in gap:
             add(index, pair.start, pair.long, True)
         elif _AFTER_VERB_GAP.match(gap):
-            add(index, text.index(pair.short, pair.end), pair.short, True)
-    for mention in found.values():
-        if mention.canonical is None:
-            mention.type = retype(doc, mention, vocabulary)
-    doc.introduced.extend(found.values())
-    spans = [(m.sentence, m.start, m.end) for m in doc.introduced]
-    doc.mentions = [m for m in doc.mentions if not any(s == m.sentence and a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
-                                                       for s, a, b in spans)]  # "Atrous Pooling" inside "Lite Atrous Pooling"
-    _mentions_of_introduced(doc)
+            add(index, short_at, pair.short, True)
 
 
 def _mentions_of_introduced(doc: Doc) -> None:
