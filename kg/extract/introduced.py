@@ -1,12 +1,14 @@
 """Names the paper itself introduces: "X: title", "we propose X", "dubbed X", "a dataset called X",
+"we design a family of detectors, X,", "our model, the X", "a Long Form (LF) is proposed",
 "we introduce a Long Form (LF) module".
 
 A name counts when it looks like a coined name (an inner capital, a digit, or all capitals),
-so "we propose a simple method" introduces nothing; a run of capitalised words ("Wake
-Vision") counts when it is set off as a name (title prefix used again in the abstract, "we
-introduce X, a …", "called X") or defined with an acronym right after an introducing verb.
-The type comes from the nearest head noun ("X, a dataset", "a network dubbed X",
-"an LF module") and else from the name's shape ("…Net", "…Former" → architecture).
+so "we propose a simple method" introduces nothing; a run of capitalised words ("Storm
+Bench") counts when it is set off as a name (title prefix used again in the abstract, "we
+introduce X, a …", "called X") or defined with an acronym after an introducing verb.
+Definitions of families ("convolutional neural networks (CNNs)") are not introduced.
+The type (`retype`) comes from the name's own head word ("… Benchmark", "… Network"), then the
+nouns next to its occurrences ("X, a dataset", "a network dubbed X"), then its shape ("…Net").
 Acronym and long form become aliases of one name. Later mentions of an introduced name are
 added as mentions too, so that a paper's own dataset can also be `evaluatedOn`/`trainedOn`.
 """

@@ -8,9 +8,13 @@ that introduce examples ("such as", "e.g.", "including") are not cues: the examp
 the cue before them, and the members of a list ("on A, B and C") share the role of the first.
 Datasets default to `evaluatedOn`, architectures and methods to `buildsOn`.
 
-Sentences of background before the paper says what it does ("ImageNet drives…", "models such
-as PaLM and Chinchilla…") give no edges unless a cue ties the mention to the paper's own
-experiments; names listed in `kg/data/generic_families.tsv` ("Transformer") give none.
+Fine-tuning data is both `trainedOn` and `evaluatedOn`; "our X model" is built on X.
+
+No edge for: sentences of background before the paper says what it does ("ImageNet
+drives…", "models such as PaLM and Chinchilla…"); negated mentions ("without MixBoost");
+families ("all recent HydraNet models"); metric names (`kg/data/metrics.tsv`); names listed
+in `kg/data/generic_families.tsv` ("Transformer"). The paper's own names only give
+`introduces`, except its own datasets, which are also evaluated or trained on when a cue says so.
 The confidence says whether a cue was seen or the default was taken.
 """
 from __future__ import annotations
