@@ -146,3 +146,11 @@ def test_acronym_long_form_covers_every_capital_and_plural_families_are_not_intr
     found = relations("T", "Light-weight convolutional neural networks (CNNs) are designed for phones. "
                       "We present Sparse Gate Networks (SGNets) for them.")
     assert [s for p, s in found if p == "introduces"] == ["Sparse Gate Networks"]
+
+
+def test_code_claimed_without_a_link_is_promised():
+    status = lambda text: extract(PaperRecord("T", text, Source("t.txt", 1))).code_status
+    assert status("We open-sourced our code.") == "promised"
+    assert status("The dataset and code are publicly available. See https://github.com/a/b.") == "released"
+    assert status("StormBench will be publicly available.") == "promised"
+    assert status("The data source is public and large.") == "none"
