@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import exports, knowledge_graph, query as query_module, state, views
+from . import evaluate, exports, knowledge_graph, query as query_module, state, views
 from .errors import KGError
 from .sample import SAMPLE_DIR
 
@@ -171,6 +171,29 @@ def view(graph_path: Path, focus: str | None, depth: int, types: tuple[str, ...]
     if chosen.notice:
         click.echo(f"kg: note: {chosen.notice}", err=True)
     click.echo(f"wrote {out_file}: {chosen.graph.number_of_nodes():,} nodes, {chosen.graph.number_of_edges():,} edges")
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="A folder written by `kg build`, or an RDF file.")
+@click.option("--errors", "error_limit", default=10, show_default=True, type=click.IntRange(min=0),
+              help="How many of the most frequent missed, spurious and mistyped edges to list (0: none).")
+def eval_(gold: Path, graph_path: Path, error_limit: int) -> None:
+    """Score a built graph against a GOLD file (JSONL, one annotated paper per line).
+
+    Prints precision, recall and F1 per relation (strict and lenient name matching), type
+    accuracy, and the most frequent errors with the sentence each comes from.
+
+    Example: kg eval tests/gold/papers.jsonl --graph exports
+    """
+    try:
+        rows = evaluate.load_gold(gold)
+        report = evaluate.score(rows, knowledge_graph.open_graph(graph_path))
+    except KGError as err:
+        _fail(err)
+    click.echo(evaluate.format_table(report))
+    if error_limit:
+        click.echo(evaluate.format_errors(report, error_limit))
 
 
 if __name__ == "__main__":
