@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import evaluate, exports, knowledge_graph, query as query_module, state, views
+from . import evaluate, exports, knowledge_graph, push as push_module, query as query_module, state, views
 from .errors import KGError
 from .sample import SAMPLE_DIR
 
@@ -194,6 +194,45 @@ def eval_(gold: Path, graph_path: Path, error_limit: int) -> None:
     click.echo(evaluate.format_table(report))
     if error_limit:
         click.echo(evaluate.format_errors(report, error_limit))
+
+
+@main.command()
+@click.argument("endpoint")
+@click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="A folder written by `kg build` (its graph.nt is sent), or an .nt or .ttl file.")
+@click.option("--graph-iri", default=push_module.DEFAULT_GRAPH_IRI, show_default=True,
+              help="The named graph of the store to write into.")
+@click.option("--replace/--merge", default=True, show_default=True,
+              help="Replace the named graph's content (HTTP PUT), or add to it (HTTP POST).")
+@click.option("--user", help="User name for the store (Virtuoso: dba).")
+@click.option("--password", envvar="KG_PUSH_PASSWORD", show_envvar=True,
+              help="Password for --user; better set in the environment variable than on the command line.")
+@click.option("--auth", "scheme", type=click.Choice(sorted(push_module.AUTH_SCHEMES)), default="digest",
+              show_default=True, help="HTTP authentication scheme (Virtuoso uses digest).")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds to wait for the connection and for each answer of the store.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+def push(endpoint: str, graph_path: Path, graph_iri: str, replace: bool, user: str | None, password: str | None,
+         scheme: str, timeout: float, quiet: bool) -> None:
+    """Send the graph to a triple store's SPARQL 1.1 Graph Store Protocol ENDPOINT.
+
+    The graph goes into one named graph (--graph-iri); the store's other graphs are not
+    touched. For Virtuoso the writable endpoint is http://HOST:8890/sparql-graph-crud-auth
+    with user dba.
+
+    Example: KG_PUSH_PASSWORD=dba kg push http://127.0.0.1:8890/sparql-graph-crud-auth --user dba
+    """
+    try:
+        if (user is None) != (password is None):
+            raise KGError("--user and a password (KG_PUSH_PASSWORD or --password) go together")
+        auth = push_module.AUTH_SCHEMES[scheme](user, password) if user is not None else None
+        pushed = push_module.push(graph_path, endpoint, graph_iri, "replace" if replace else "merge", auth=auth,
+                                  timeout=timeout, progress=not quiet)
+    except KGError as err:
+        _fail(err)
+    if not quiet:
+        done = "replaced" if replace else "merged into"
+        click.echo(f"{done} <{pushed.graph_iri}> at {endpoint} with {pushed.path} ({pushed.size:,} bytes)")
 
 
 if __name__ == "__main__":

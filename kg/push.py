@@ -1,0 +1,162 @@
+"""Sending the graph to an external triple store with the SPARQL 1.1 Graph Store HTTP Protocol.
+
+A graph that outgrows one machine can live in a production store (Virtuoso, Fuseki, GraphDB):
+`push` uploads the N-Triples (or Turtle) export into one named graph there. PUT replaces what
+that graph held, POST merges into it; other graphs of the store are never touched. The file
+is streamed from disk, not loaded into memory. Every failure is a one-line KGError:
+
+>>> push("no/such/folder", "http://127.0.0.1:8890/sparql-graph-crud-auth")
+Traceback (most recent call last):
+kg.errors.KGError: no/such/folder/graph.nt: no graph there; build one with `kg build --out DIR`
+>>> push("README.md", "http://127.0.0.1:8890/sparql-graph-crud-auth")
+Traceback (most recent call last):
+kg.errors.KGError: README.md: expected an N-Triples (.nt) or Turtle (.ttl) file
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx
+from tqdm import tqdm
+
+from .errors import KGError
+
+DEFAULT_GRAPH_IRI = "https://w3id.org/mlkg/graph"
+MEDIA_TYPES = {".nt": "application/n-triples", ".ttl": "text/turtle"}
+METHODS = {"replace": "PUT", "merge": "POST"}
+AUTH_SCHEMES = {"digest": httpx.DigestAuth, "basic": httpx.BasicAuth}
+_CHUNK = 1 << 20
+_MESSAGE_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What a push sent, and where: for the command's one-line summary."""
+
+    path: Path
+    size: int
+    graph_iri: str
+    mode: str
+    status: int
+
+
+def graph_file(path: str | Path) -> Path:
+    """The file to send: a folder written by `kg build` gives its graph.nt."""
+    path = Path(path)
+    if path.is_dir() or (not path.exists() and not path.suffix):
+        path = path / "graph.nt"
+    if not path.is_file():
+        raise KGError(f"{path}: no graph there; build one with `kg build --out DIR`")
+    if path.suffix not in MEDIA_TYPES:
+        raise KGError(f"{path}: expected an N-Triples (.nt) or Turtle (.ttl) file")
+    return path
+
+
+def push(graph: str | Path, endpoint: str, graph_iri: str = DEFAULT_GRAPH_IRI, mode: str = "replace",
+         auth: httpx.Auth | None = None, timeout: float = 60.0, progress: bool = False) -> Pushed:
+    """Upload a graph (a `kg build` folder, or a .nt/.ttl file) into the named graph `graph_iri`.
+
+    `endpoint` is the store's Graph Store Protocol URL; for Virtuoso that is
+    http://HOST:8890/sparql-graph-crud-auth with `auth=httpx.DigestAuth("dba", PASSWORD)`.
+    `mode` is "replace" (HTTP PUT) or "merge" (HTTP POST). `timeout` bounds, in seconds,
+    connecting and each wait for the store; a big upload needs the store's parse to fit in it.
+    """
+    path = graph_file(graph)
+    if mode not in METHODS:
+        raise KGError(f"mode {mode!r}: expected one of {', '.join(METHODS)}")
+    if not endpoint.startswith(("http://", "https://")):
+        raise KGError(f"{endpoint}: expected the http:// or https:// URL of a Graph Store Protocol endpoint")
+    size = path.stat().st_size
+    with tqdm(total=size, unit="B", unit_scale=True, desc=f"push {path.name}", disable=not progress,
+              delay=1, leave=False) as bar:
+        try:
+            with httpx.Client(auth=auth, timeout=timeout, params={"graph": graph_iri}) as client:
+                # A request without a body first: digest auth learns its challenge there, so the
+                # upload goes once, not twice, and wrong credentials fail before it starts.
+                response = client.head(endpoint) if auth else None
+                if response is None or response.status_code != 401:
+                    response = client.request(METHODS[mode], endpoint, content=_FileBody(path, bar),
+                                              headers={"Content-Type": MEDIA_TYPES[path.suffix],
+                                                       "Content-Length": str(size)})
+        except httpx.ConnectError as err:
+            raise KGError(f"cannot connect to {endpoint}: {_one_line(str(err))}") from None
+        except httpx.TimeoutException:
+            raise KGError(f"{endpoint}: no answer within {timeout:g} s (a bigger timeout may help)") from None
+        except httpx.HTTPError as err:
+            raise KGError(f"{endpoint}: the upload failed: {_one_line(str(err)) or type(err).__name__}") from None
+    if not response.is_success:
+        raise KGError(_refusal(endpoint, response, auth))
+    return Pushed(path, size, graph_iri, mode, response.status_code)
+
+
+class _FileBody:
+    """The file as a byte stream that can be sent twice.
+
+    Digest auth answers a 401 challenge by sending the request again (when the HEAD before
+    the upload did not settle it, e.g. a stale nonce); an open file handed to httpx would be
+    at its end by then and the second send would have an empty body (a PUT that empties the
+    graph), so every iteration opens the file anew.
+    """
+
+    def __init__(self, path: Path, bar: tqdm):
+        self.path, self.bar = path, bar
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.bar.n:
+            self.bar.reset()
+        with self.path.open("rb") as file:
+            while chunk := file.read(_CHUNK):
+                self.bar.update(len(chunk))
+                yield chunk
+
+
+def _refusal(endpoint: str, response: httpx.Response, auth: httpx.Auth | None) -> str:
+    status = f"{response.status_code} {response.reason_phrase}"
+    if response.status_code == 401:
+        why = "the store refused the user or password" if auth else "the store asks for a user and password"
+        return f"{endpoint}: {status}: {why}"
+    if response.status_code == 403:
+        return (f"{endpoint}: {status}: this user may not write to that graph "
+                "(Virtuoso's /sparql-graph-crud is read-only; write through /sparql-graph-crud-auth)")
+    message = _server_message(response)
+    return f"{endpoint}: the store answered {status}" + (f": {message}" if message else "")
+
+
+class _Text(HTMLParser):
+    """The visible text of an HTML error page (stores answer errors as HTML or plain text)."""
+
+    CDATA_CONTENT_ELEMENTS = (*HTMLParser.CDATA_CONTENT_ELEMENTS, "xmp")  # raw text: Virtuoso quotes <IRI>s in it
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._in_head = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._in_head = self._in_head or tag == "head"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_head = self._in_head and tag != "head"
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_head:
+            self.parts.append(data)
+
+
+def _server_message(response: httpx.Response) -> str:
+    """The store's explanation, on one line, without the status line it repeats."""
+    parser = _Text()
+    parser.feed(response.text)
+    parser.close()
+    text = _one_line(" ".join(parser.parts))
+    status_line = rf"^HTTP/\S+ {response.status_code} {re.escape(response.reason_phrase)}"
+    text = re.sub(status_line, "", text).strip()
+    return text[:_MESSAGE_LIMIT] + ("…" if len(text) > _MESSAGE_LIMIT else "")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

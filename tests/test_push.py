@@ -1,0 +1,140 @@
+"""`kg push` against a real Virtuoso on loopback: what the store holds afterwards is the graph.
+
+Every IRI and literal must come back as written, with one exception: Virtuoso stores
+xsd:decimal values in canonical form ("1.00" comes back as "1", "0.50" as "0.5": the same
+number, so a SPARQL comparison of confidences is unaffected). Decimals are therefore compared
+by value and everything else (strings with non-ASCII text, integers, booleans, anyURI) exactly;
+the counts per object datatype must match exactly too.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib import XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+import kg
+from kg import exports
+from kg.cli import main
+from kg.push import push
+from virtuoso import PASSWORD, USER, free_ports, virtuoso  # noqa: F401 (virtuoso is a fixture)
+
+SMALL_LISTING = ("Mar 1\n\nFooNet: Faster Nets\n\nWe propose FooNet, which builds on ResNet. Experiments on "
+                 "ImageNet and CIFAR-10. Code: https://github.com/a/foonet.\n")
+
+
+@pytest.fixture(scope="module")
+def sample_nt(sample_graph, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sample") / "graph.nt"
+    path.write_text(exports.ntriples(sample_graph.rdf), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> kg.KnowledgeGraph:
+    folder = tmp_path_factory.mktemp("small")
+    (folder / "day.txt").write_text(SMALL_LISTING, encoding="utf-8")
+    return kg.build([folder], progress=False)
+
+
+def kg_push(*args: str, password: str = PASSWORD):
+    return CliRunner().invoke(main, ["push", *args, "--quiet"], env={"KG_PUSH_PASSWORD": password},
+                              catch_exceptions=False)
+
+
+def count(store, graph_iri: str, where: str = "") -> int:
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o {where} }} }}")
+    return int(rows[0]["n"])
+
+
+def read_back(store, graph_iri: str) -> set:
+    graph = rdflib.Graph()
+    graph.parse(data=store.graph_ntriples(graph_iri), format="nt")
+    return canonical(graph)
+
+
+def canonical(triples) -> set:
+    """The triples with each xsd:decimal in canonical form, as Virtuoso stores it."""
+    return {(s, p, Literal(format(Decimal(o).normalize(), "f"), datatype=XSD.decimal))
+            if isinstance(o, Literal) and o.datatype == XSD.decimal else (s, p, o) for s, p, o in triples}
+
+
+def object_kinds(triples) -> Counter:
+    """How many objects are IRIs, and how many literals of each datatype (plain = xsd:string)."""
+    return Counter("IRI" if isinstance(o, URIRef) else str(o.datatype or XSD.string) for _, _, o in triples)
+
+
+def store_object_kinds(store, graph_iri: str) -> Counter:
+    rows = store.select(f"SELECT ?kind (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} "
+                        f"BIND(IF(isIRI(?o), 'IRI', STR(DATATYPE(?o))) AS ?kind) }} GROUP BY ?kind")
+    return Counter({row["kind"]: int(row["n"]) for row in rows})
+
+
+def test_replace_sends_every_triple_and_again_changes_nothing(virtuoso, sample_graph, sample_nt):
+    iri = "https://w3id.org/mlkg/test/replace"
+    local = set(sample_graph.rdf)
+    for _ in range(2):
+        result = kg_push(virtuoso.graph_store, "--graph", str(sample_nt.parent), "--graph-iri", iri, "--user", USER)
+        assert result.exit_code == 0, result.output
+        assert count(virtuoso, iri) == len(local)
+    assert store_object_kinds(virtuoso, iri) == object_kinds(local)
+    assert read_back(virtuoso, iri) == canonical(local)
+    paper, title = sorted(sample_graph.rdf.subject_objects(DCTERMS.title))[0]
+    rows = virtuoso.select(f"SELECT ?p WHERE {{ GRAPH <{iri}> {{ ?p <{DCTERMS.title}> {title.n3()} }} }}")
+    assert [row["p"] for row in rows] == [str(paper)]
+
+
+def test_merge_gives_the_union_and_replace_drops_the_rest(virtuoso, sample_graph, sample_nt, small, tmp_path):
+    iri = "https://w3id.org/mlkg/test/merge"
+    small_ttl = tmp_path / "small.ttl"
+    small_ttl.write_text(exports.turtle(small.rdf), encoding="utf-8")
+    big, little = set(sample_graph.rdf), set(small.rdf)
+    assert little - big and little & big  # new papers and a shared ontology: the union is not a plain sum
+    auth = httpx.DigestAuth(USER, PASSWORD)
+
+    push(sample_nt, virtuoso.graph_store, iri, auth=auth)
+    pushed = push(small_ttl, virtuoso.graph_store, iri, mode="merge", auth=auth)
+    assert (pushed.mode, pushed.size) == ("merge", small_ttl.stat().st_size)
+    assert count(virtuoso, iri) == len(big | little)
+    assert read_back(virtuoso, iri) == canonical(big | little)
+
+    push(small_ttl, virtuoso.graph_store, iri, mode="replace", auth=auth)
+    assert read_back(virtuoso, iri) == canonical(little)
+
+
+@pytest.mark.parametrize("path, password, broken, expected", [
+    ("sparql-graph-crud-auth", "not-the-password", False, "401 Unauthorized: the store refused the user or password"),
+    ("sparql-graph-crud-auth", None, False, "401 Unauthorized: the store asks for a user and password"),
+    ("sparql-graph-crud", None, False, "403 Forbidden: this user may not write to that graph"),
+    ("sparql-graph-crud-auth", PASSWORD, True, "the store answered 500 Request Failed: Error"),
+], ids=["wrong-password", "no-credentials", "read-only-endpoint", "broken-file"])
+def test_a_refused_push_is_one_line_exit_2_and_the_graph_keeps_its_content(
+        virtuoso, sample_nt, tmp_path, request, path, password, broken, expected):
+    iri = f"https://w3id.org/mlkg/test/refused/{request.node.callspec.id}"
+    push(sample_nt, virtuoso.graph_store, iri, auth=httpx.DigestAuth(USER, PASSWORD))
+    before = count(virtuoso, iri)
+    graph = sample_nt
+    if broken:
+        graph = tmp_path / "broken.nt"
+        graph.write_text('<https://example.org/a> <https://example.org/b> "no closing quote .\n', encoding="utf-8")
+    args = ["push", f"{virtuoso.base}/{path}", "--graph", str(graph), "--graph-iri", iri, "--quiet"]
+    result = CliRunner().invoke(main, args + (["--user", USER] if password else []),
+                                env={"KG_PUSH_PASSWORD": password}, catch_exceptions=False)
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: ") and expected in lines[0], result.output
+    assert count(virtuoso, iri) == before > 0
+
+
+def test_a_closed_port_is_one_line_exit_2(sample_nt):
+    (port,) = free_ports(1)
+    result = kg_push(f"http://127.0.0.1:{port}/sparql-graph-crud-auth", "--graph", str(sample_nt), "--user", USER)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"kg: error: cannot connect to http://127.0.0.1:{port}/")
+    assert len(result.output.splitlines()) == 1, result.output
