@@ -8,9 +8,12 @@ is streamed from disk, not loaded into memory. Every failure is a one-line KGErr
 >>> push("no/such/folder", "http://127.0.0.1:8890/sparql-graph-crud-auth")
 Traceback (most recent call last):
 kg.errors.KGError: no/such/folder/graph.nt: no graph there; build one with `kg build --out DIR`
->>> push("README.md", "http://127.0.0.1:8890/sparql-graph-crud-auth")
+>>> push("exports", "ftp://127.0.0.1/data")
 Traceback (most recent call last):
-kg.errors.KGError: README.md: expected an N-Triples (.nt) or Turtle (.ttl) file
+kg.errors.KGError: ftp://127.0.0.1/data: expected the http:// or https:// URL of a Graph Store Protocol endpoint
+>>> push("exports", "http://127.0.0.1:8890/sparql-graph-crud-auth", graph_iri="my graph")
+Traceback (most recent call last):
+kg.errors.KGError: graph IRI 'my graph': expected an absolute IRI such as https://w3id.org/mlkg/graph
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ METHODS = {"replace": "PUT", "merge": "POST"}
 AUTH_SCHEMES = {"digest": httpx.DigestAuth, "basic": httpx.BasicAuth}
 _CHUNK = 1 << 20
 _MESSAGE_LIMIT = 300
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")  # a scheme, then no character N-Triples forbids
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,6 @@ class Pushed:
     size: int
     graph_iri: str
     mode: str
-    status: int
 
 
 def graph_file(path: str | Path) -> Path:
@@ -65,11 +68,12 @@ def push(graph: str | Path, endpoint: str, graph_iri: str = DEFAULT_GRAPH_IRI, m
     `mode` is "replace" (HTTP PUT) or "merge" (HTTP POST). `timeout` bounds, in seconds,
     connecting and each wait for the store; a big upload needs the store's parse to fit in it.
     """
-    path = graph_file(graph)
     if mode not in METHODS:
         raise KGError(f"mode {mode!r}: expected one of {', '.join(METHODS)}")
-    if not endpoint.startswith(("http://", "https://")):
-        raise KGError(f"{endpoint}: expected the http:// or https:// URL of a Graph Store Protocol endpoint")
+    _check_endpoint(endpoint)
+    if not _ABSOLUTE_IRI.match(graph_iri):
+        raise KGError(f"graph IRI {graph_iri!r}: expected an absolute IRI such as {DEFAULT_GRAPH_IRI}")
+    path = graph_file(graph)
     size = path.stat().st_size
     with tqdm(total=size, unit="B", unit_scale=True, desc=f"push {path.name}", disable=not progress,
               delay=1, leave=False) as bar:
@@ -90,7 +94,17 @@ def push(graph: str | Path, endpoint: str, graph_iri: str = DEFAULT_GRAPH_IRI, m
             raise KGError(f"{endpoint}: the upload failed: {_one_line(str(err)) or type(err).__name__}") from None
     if not response.is_success:
         raise KGError(_refusal(endpoint, response, auth))
-    return Pushed(path, size, graph_iri, mode, response.status_code)
+    return Pushed(path, size, graph_iri, mode)
+
+
+def _check_endpoint(endpoint: str) -> None:
+    expected = f"{endpoint}: expected the http:// or https:// URL of a Graph Store Protocol endpoint"
+    try:
+        url = httpx.URL(endpoint)
+    except httpx.InvalidURL as err:
+        raise KGError(f"{expected} ({err})") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise KGError(expected)
 
 
 class _FileBody:

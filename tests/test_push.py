@@ -8,6 +8,7 @@ the counts per object datatype must match exactly too.
 """
 from __future__ import annotations
 
+import socket
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -138,3 +139,26 @@ def test_a_closed_port_is_one_line_exit_2(sample_nt):
     assert result.exit_code == 2
     assert result.output.startswith(f"kg: error: cannot connect to http://127.0.0.1:{port}/")
     assert len(result.output.splitlines()) == 1, result.output
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["ftp://127.0.0.1/data"], "ftp://127.0.0.1/data: expected the http:// or https:// URL of a Graph Store"),
+    (["http://:port/data"], "http://:port/data: expected the http:// or https:// URL"),
+    (["http://127.0.0.1:1/data", "--graph-iri", "my graph"], "graph IRI 'my graph': expected an absolute IRI"),
+    (["http://127.0.0.1:1/data", "--user", "dba"], "--user and a password (KG_PUSH_PASSWORD or --password) go together"),
+])
+def test_bad_options_are_one_line_exit_2_before_any_request(sample_nt, args, expected):
+    result = CliRunner().invoke(main, ["push", *args, "--graph", str(sample_nt)], env={"KG_PUSH_PASSWORD": None},
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"kg: error: {expected}")
+    assert len(result.output.splitlines()) == 1, result.output
+
+
+def test_a_store_that_never_answers_is_one_line_exit_2_after_the_timeout(sample_nt):
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # listens, never accepts nor answers
+        endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}/data"
+        result = CliRunner().invoke(main, ["push", endpoint, "--graph", str(sample_nt), "--timeout", "0.5", "-q"],
+                                    catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.output == f"kg: error: {endpoint}: no answer within 0.5 s (a bigger timeout may help)\n"
