@@ -44,13 +44,13 @@ def small(tmp_path_factory) -> kg.KnowledgeGraph:
     return kg.build([folder], progress=False)
 
 
-def kg_push(*args: str, password: str = PASSWORD):
-    return CliRunner().invoke(main, ["push", *args, "--quiet"], env={"KG_PUSH_PASSWORD": password},
+def kg_push(*args: str):
+    return CliRunner().invoke(main, ["push", *args, "--quiet"], env={"KG_PUSH_PASSWORD": PASSWORD},
                               catch_exceptions=False)
 
 
-def count(store, graph_iri: str, where: str = "") -> int:
-    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o {where} }} }}")
+def count(store, graph_iri: str) -> int:
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
     return int(rows[0]["n"])
 
 
