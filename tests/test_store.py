@@ -1,4 +1,6 @@
 """The on-disk Oxigraph store: bulk-loaded from kg build's files, reopened, same answers as rdflib."""
+from pathlib import Path
+
 import pytest
 
 from kg.errors import KGError
@@ -48,3 +50,16 @@ def test_existing_paths_are_refused_and_non_stores_named(tmp_path):
         open_store(tmp_path / "taken")
     with pytest.raises(KGError, match="no graph there"):
         load_store([tmp_path / "missing.ttl"], progress=False)
+
+
+def test_kg_query_store_answers_like_rdflib_and_reuses_the_store(exported, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    query = Path(__file__).resolve().parents[1] / "queries" / "datasets-by-papers.rq"
+    args = ["query", str(query), "--graph", str(exported), "--format", "csv"]
+    plain = CliRunner().invoke(main, args)
+    for _ in range(2):  # the first run bulk-loads the store, the second opens it
+        stored = CliRunner().invoke(main, [*args, "--store", str(tmp_path / "store")])
+        assert stored.exit_code == 0 and stored.stdout == plain.stdout and plain.stdout.count("\n") > 20
