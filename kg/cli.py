@@ -97,3 +97,30 @@ def _param(text: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise KGError(f"--param {text!r}: expected NAME=VALUE")
     return name.strip().lstrip("?$"), value
+
+
+@main.command()
+@click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="A folder written by `kg build`, or an RDF file, to serve (loaded into a temporary Oxigraph store).")
+@click.option("--store", "store_path", type=click.Path(path_type=Path),
+              help="Serve this existing on-disk Oxigraph store instead of loading --graph.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes the endpoint to the network.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds a query may run before it is cut.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes (queries answered at once).")
+def serve(graph_path: Path, store_path: Path | None, host: str, port: int, timeout: float, workers: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    GET and POST, results in JSON, XML, CSV or TSV (Turtle, N-Triples or RDF/XML for
+    CONSTRUCT and DESCRIBE) by content negotiation; UPDATE and SERVICE are refused and queries
+    are cut at --timeout. The page at / has a form to type queries. Stop with Ctrl-C.
+
+    Example: kg serve --graph exports --port 7878 --timeout 10
+    """
+    from . import server
+
+    try:
+        server.serve(graph_path, store_path, host, port, timeout, workers,
+                     ready=lambda url: click.echo(f"kg: serving SPARQL at {url} (Ctrl-C stops)", err=True))
+    except KGError as err:
+        _fail(err)
