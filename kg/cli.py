@@ -124,33 +124,3 @@ def serve(graph_path: Path, store_path: Path | None, host: str, port: int, timeo
                      ready=lambda url: click.echo(f"kg: serving SPARQL at {url} (Ctrl-C stops)", err=True))
     except KGError as err:
         _fail(err)
-
-
-@main.command()
-@click.argument("endpoint")
-@click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
-              help="A folder written by `kg build` (its graph.nt is sent), or an N-Triples file.")
-@click.option("--graph-uri", default="https://w3id.org/mlkg/graph", show_default=True, help="The named graph to write into.")
-@click.option("--mode", type=click.Choice(["replace", "merge"]), default="replace", show_default=True,
-              help="replace: PUT, the named graph becomes this graph; merge: POST, triples are added to it.")
-@click.option("--user", help="User name, if the store asks for authentication.")
-@click.option("--password", envvar="KG_PUSH_PASSWORD", help="Password (better given in the KG_PUSH_PASSWORD environment variable).")
-@click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True,
-              help="HTTP authentication scheme (Virtuoso wants digest).")
-@click.option("--graph-param", default="graph", show_default=True,
-              help="Query parameter naming the graph: graph (the standard), graph-uri (Virtuoso).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-def push(endpoint: str, graph_path: Path, graph_uri: str, mode: str, user: str | None, password: str | None, auth: str,
-         graph_param: str, quiet: bool) -> None:
-    """Send the graph to a triple store's SPARQL 1.1 Graph Store Protocol ENDPOINT, as a named graph.
-
-    Example: KG_PUSH_PASSWORD=dba kg push http://127.0.0.1:8890/sparql-graph-crud-auth --graph-param graph-uri --user dba --auth digest
-    """
-    from . import push as push_module
-
-    try:
-        sent = push_module.push(graph_path, endpoint, graph_uri, mode, user, password, auth, graph_param, progress=not quiet)
-    except KGError as err:
-        _fail(err)
-    if not quiet:
-        click.echo(f"sent {sent} triples to <{graph_uri}> at {endpoint} ({mode})")
