@@ -1,8 +1,8 @@
 """`kg serve` started in a subprocess and queried over HTTP on loopback, as a client would."""
 import subprocess
-from pathlib import Path
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
