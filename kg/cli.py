@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import knowledge_graph, query as query_module
+from . import evaluate, exports, knowledge_graph, query as query_module, state, views
 from .errors import KGError
 from .sample import SAMPLE_DIR
 
@@ -35,20 +35,23 @@ def main() -> None:
 @click.option("--out", "out_dir", default="exports", show_default=True, type=click.Path(path_type=Path),
               help="Folder to write graph.ttl, graph.nt, graph.jsonld, graph.graphml, nodes.csv, edges.csv, graph.html into.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+@click.option("--skip-bad", is_flag=True, help="Skip bad entries inside a file (a broken JSONL line) and report how many.")
+def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool) -> None:
     """Build the graph of listing SOURCES (files or folders) and write every export format.
 
     With no SOURCES, builds the bundled sample corpus (five Hugging Face listing pages).
-    Nothing is written if any input is bad.
+    Nothing is written if any input is bad. The folder also keeps the build state (.kg/)
+    that `kg add` extends.
 
     Example: kg build listings/ --out exports
     """
     started = time.perf_counter()
     try:
-        graph = knowledge_graph.build(sources or [SAMPLE_DIR], progress=not quiet)
-        written = graph.export(out_dir)
+        result = state.build(sources or [SAMPLE_DIR], out_dir, progress=not quiet, skip_bad=skip_bad)
     except KGError as err:
         _fail(err)
+    _report_skipped(result)
+    graph, written = result.graph, exports.EXPORT_FILES
     if not quiet:
         counts = {}
         for _, data in graph.nx.nodes(data=True):
@@ -65,7 +68,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(query_module.FORMATS), default="table", show_default=True,
               help="Output format.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind result column ?NAME to VALUE (an IRI if it starts with http(s)://, else a string). Repeatable.")
+              help="Bind ?NAME to VALUE (an IRI if it starts with http(s)://, else a string); with --store ?NAME must be a result column. Repeatable.")
 @click.option("--store", "store_path", type=click.Path(path_type=Path),
               help="Answer from the on-disk Oxigraph store at PATH (for large graphs); bulk-loaded from --graph if PATH does not exist.")
 def query(query: str, graph_path: Path, fmt: str, params: tuple[str, ...], store_path: Path | None) -> None:
@@ -100,6 +103,106 @@ def _param(text: str) -> tuple[str, str]:
 
 
 @main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="The folder of a graph written by `kg build`, to add to.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--skip-bad", is_flag=True, help="Skip bad entries inside a file (a broken JSONL line) and report how many.")
+def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool) -> None:
+    """Add listing SOURCES (files or folders) to a built graph and rewrite its exports.
+
+    Only new files are read and extracted. A file already in the graph (same name, same
+    content) changes nothing; a known name with new content replaces that file's entries;
+    the same content under another name is skipped. The result equals `kg build` over every
+    file added, in any order. Nothing is written if any input is bad.
+
+    Example: kg add listings/2026-03-12.txt --graph exports
+    """
+    try:
+        result = state.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
+    except KGError as err:
+        _fail(err)
+    _report_skipped(result)
+    if quiet:
+        return
+    known = f"{len(result.unchanged) + len(result.duplicates)} already in the graph"
+    if result.written:
+        graph = result.graph
+        click.echo(f"added {len(result.changed)} file(s), {known}; the graph has {graph.nx.number_of_nodes()} nodes, "
+                   f"{graph.nx.number_of_edges()} edges → {len(exports.EXPORT_FILES)} files in {graph_dir}/")
+    else:
+        click.echo(f"nothing new ({known}); {graph_dir}/ unchanged")
+
+
+def _report_skipped(result: state.Result) -> None:
+    for name, same in result.duplicates:
+        click.echo(f"kg: skipped {name}: same content as {same}", err=True)
+    if result.bad:
+        click.echo(f"kg: skipped {len(result.bad)} bad entr{'y' if len(result.bad) == 1 else 'ies'} "
+                   f"(first: {result.bad[0]})", err=True)
+
+
+@main.command()
+@click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="A folder written by `kg build`, or an RDF file.")
+@click.option("--focus", metavar="NAME", help="Show only the neighbourhood of this paper, dataset, architecture, "
+              "method or repository (any alias, any case).")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10),
+              help="With --focus: how many hops around the focus to show.")
+@click.option("--types", "types", multiple=True, metavar="TYPE[,TYPE…]",
+              help=f"Show only these node types ({', '.join(views.NODE_TYPES)}); repeatable or comma-separated.")
+@click.option("--max-nodes", default=views.MAX_NODES, show_default=True, type=int,
+              help=f"Largest page to write (up to {views.HARD_MAX_NODES}); a bigger selection keeps the nodes "
+              "nearest the focus, then the best connected, and says so.")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write (self-contained: works offline, can be e-mailed).")
+def view(graph_path: Path, focus: str | None, depth: int, types: tuple[str, ...], max_nodes: int, out_file: Path) -> None:
+    """Write an interactive HTML view of the graph, or of one node's neighbourhood.
+
+    The page has a legend with filters per node type and relation, a search box that finds
+    any alias, and a details panel with the evidence sentence behind every edge.
+
+    Example: kg view --focus ImageNet --depth 1 --out imagenet.html
+    """
+    try:
+        graph = knowledge_graph.open_graph(graph_path)
+        wanted = [t.strip() for group in types for t in group.split(",") if t.strip()]
+        chosen = views.select(graph.nx, focus=graph.find(focus) if focus else None, depth=depth,
+                              types=[t[:1].upper() + t[1:].lower() for t in wanted], max_nodes=max_nodes)
+        if not out_file.parent.is_dir():
+            raise KGError(f"{out_file.parent}: no such folder to write {out_file.name} into")
+        views.save(views.to_html(chosen), out_file)
+    except KGError as err:
+        _fail(err)
+    if chosen.notice:
+        click.echo(f"kg: note: {chosen.notice}", err=True)
+    click.echo(f"wrote {out_file}: {chosen.graph.number_of_nodes():,} nodes, {chosen.graph.number_of_edges():,} edges")
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="A folder written by `kg build`, or an RDF file.")
+@click.option("--errors", "error_limit", default=10, show_default=True, type=click.IntRange(min=0),
+              help="How many of the most frequent missed, spurious and mistyped edges to list (0: none).")
+def eval_(gold: Path, graph_path: Path, error_limit: int) -> None:
+    """Score a built graph against a GOLD file (JSONL, one annotated paper per line).
+
+    Prints precision, recall and F1 per relation (strict and lenient name matching), type
+    accuracy, and the most frequent errors with the sentence each comes from.
+
+    Example: kg eval tests/gold/papers.jsonl --graph exports
+    """
+    try:
+        rows = evaluate.load_gold(gold)
+        report = evaluate.score(rows, knowledge_graph.open_graph(graph_path))
+    except KGError as err:
+        _fail(err)
+    click.echo(evaluate.format_table(report))
+    if error_limit:
+        click.echo(evaluate.format_errors(report, error_limit))
+
+
+@main.command()
 @click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
               help="A folder written by `kg build`, or an RDF file, to serve (loaded into a temporary Oxigraph store).")
 @click.option("--store", "store_path", type=click.Path(path_type=Path),
@@ -124,3 +227,7 @@ def serve(graph_path: Path, store_path: Path | None, host: str, port: int, timeo
                      ready=lambda url: click.echo(f"kg: serving SPARQL at {url} (Ctrl-C stops)", err=True))
     except KGError as err:
         _fail(err)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,24 +1,23 @@
 """Writing the graph into a folder in every format: Turtle, N-Triples, JSON-LD, GraphML, CSV, HTML.
 
-Every file is written to a temporary name in the target folder and renamed into place only
-after all of them were written, so a failure leaves the previous exports as they were.
+All files are replaced together by `kg.atomic.commit`: a failure, or a kill at any instant,
+leaves either the previous exports or the new ones, never a mix or a truncated file.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
 from rdflib import Graph
 
-from . import views
+from . import atomic, views
 
-EXPORT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html")
+EXPORT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html",
+                "architecture-lineage.html", "dataset-papers.html")
 
 
 def turtle(rdf: Graph) -> str:
@@ -27,7 +26,7 @@ def turtle(rdf: Graph) -> str:
 
 def ntriples(rdf: Graph) -> str:
     """N-Triples, one triple a line, sorted so the same graph always gives the same file."""
-    lines = rdf.serialize(format="nt").splitlines()
+    lines = rdf.serialize(format="nt").split("\n")  # not splitlines(): a literal may hold U+2028 or U+000C
     return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
 
 
@@ -87,35 +86,23 @@ WRITERS: dict[str, Callable[[Graph, nx.MultiDiGraph], str]] = {
     "graph.graphml": lambda rdf, g: graphml(g),
     "nodes.csv": lambda rdf, g: nodes_csv(g),
     "edges.csv": lambda rdf, g: edges_csv(g),
-    "graph.html": lambda rdf, g: views.to_html(g),
+    "graph.html": lambda rdf, g: views.to_html(views.select(g, title="Overview")),
+    "architecture-lineage.html": lambda rdf, g: views.to_html(views.lineage(g)),
+    "dataset-papers.html": lambda rdf, g: views.to_html(views.dataset_papers(g)),
 }
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def makers(rdf: Graph, graph: nx.MultiDiGraph) -> dict[str, Callable[[], str]]:
+    """Export file name → a function that makes its text (called one at a time, to bound memory)."""
+    return {name: (lambda writer=writer: writer(rdf, graph)) for name, writer in WRITERS.items()}
 
 
 def write_all(rdf: Graph, graph: nx.MultiDiGraph, out_dir: str | Path) -> list[Path]:
-    """Write every export into `out_dir` (created if needed), all or nothing."""
+    """Write every export into `out_dir` (created if needed), all or nothing.
+
+    A plain export keeps no build state, so `kg add` cannot extend it (`kg build` writes the
+    same files plus the state: see kg.state).
+    """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, writer in WRITERS.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
-            staged.append((tmp, out / name))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(writer(rdf, graph))
-                handle.flush()
-                os.fsync(handle.fileno())
-    except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    mode = 0o666 & ~_umask()
-    for tmp, final in staged:
-        os.chmod(tmp, mode)
-        os.replace(tmp, final)
-    return [final for _, final in staged]
+    atomic.commit(out, makers(rdf, graph), {"state": None})
+    return [out / name for name in WRITERS]

@@ -25,7 +25,7 @@ import pyoxigraph
 from rapidfuzz import fuzz, process, utils
 from rdflib import Graph
 
-from . import exports, rdf as rdf_module
+from . import atomic, exports, rdf as rdf_module
 from .errors import KGError
 from .graph import from_rdf
 from .pipeline import build_corpus
@@ -238,6 +238,7 @@ def open_graph(path: str | Path, store: str | Path | None = None) -> KnowledgeGr
     """
     source = path = Path(path)
     if path.is_dir():
+        atomic.recover(path)  # finish a `kg build` that was killed mid-write before reading
         path = path / "graph.ttl"
     if not path.is_file():
         raise KGError(f"{path}: no graph there; build one with `kg build --out DIR`")

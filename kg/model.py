@@ -56,6 +56,19 @@ class Relation:
     evidence: Evidence
     canonical: str | None = None  # the vocabulary label, when the name is a known one
     variant_of: str | None = None  # the vocabulary label of its family, for an unlisted variant
+    aliases: tuple[str, ...] = ()  # other names the paper gives it (acronym ↔ long form)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A number a paper reports: "84.5% top-1 accuracy on ImageNet"."""
+
+    model: str  # the model's name as written ("" when the sentence names none)
+    dataset: str  # the dataset's name as written
+    metric: str  # normalised metric name ("top-1 accuracy", "mIoU", "box AP")
+    value: str  # as written, with its unit ("84.5%", "51.2")
+    evidence: Evidence
+    dataset_canonical: str | None = None  # the dataset's vocabulary label, when known
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,7 @@ class Extraction:
     repos: tuple[tuple[str, Evidence], ...] = ()  # normalised GitHub URL + evidence
     other_links: tuple[str, ...] = ()  # code/project URLs that are not GitHub repositories
     code_status: str = "none"  # released | promised | none
+    results: tuple[Result, ...] = ()
 
 
 @dataclass
@@ -114,3 +128,17 @@ class Corpus:
     entities: dict[str, Entity] = field(default_factory=dict)
     repos: set[str] = field(default_factory=set)  # canonical GitHub URLs, which are also their node ids
     edges: list[Edge] = field(default_factory=list)
+    results: list["ResolvedResult"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ResolvedResult:
+    """A reported result tied to graph nodes: the paper, the dataset entity and, when known, the model entity."""
+
+    paper: str
+    dataset: str  # entity id
+    model: str | None  # entity id, when the model is a node of the graph
+    model_name: str  # as written ("" when unnamed)
+    metric: str
+    value: str
+    evidence: Evidence

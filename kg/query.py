@@ -82,8 +82,9 @@ def check_read_only(query: str) -> CompValue:
 
 
 def check_params(parsed: CompValue, params: dict[str, str]) -> None:
-    """Parameters bind result columns of a SELECT: the one binding both stores do alike
-    (Oxigraph substitutes only projected variables, and ignores substitutions in ASK).
+    """On the Oxigraph store, parameters must bind result columns of a SELECT: Oxigraph
+    substitutes only projected variables (and ignores substitutions in ASK), where rdflib
+    pre-binds any variable. Named queries keep to the common rule, so both agree on them.
 
     >>> check_params(check_read_only("SELECT ?t WHERE { ?p dcterms:title ?t ; kg:codeStatus ?s }"), {"s": "none"})
     Traceback (most recent call last):
@@ -122,16 +123,17 @@ def _mentions(tree: object, name: str) -> bool:
 def run(backend: Backend, query: str, params: dict[str, str] | None = None) -> Rows:
     """Run a SELECT or ASK query on an rdflib Graph or a pyoxigraph Store.
 
-    `params` bind result columns to values, never pasted into the text: a value that looks
-    like an IRI (`https://...`) is bound as an IRI, anything else as a plain string literal.
+    `params` bind variables to values, never pasted into the text: a value that looks like
+    an IRI (`https://...`) is bound as an IRI, anything else as a plain string literal. On
+    Oxigraph they must be result columns (see `check_params`).
     """
     parsed = check_read_only(query)
     if parsed.name not in ("SelectQuery", "AskQuery"):
         raise KGError("only SELECT and ASK queries are supported here; CONSTRUCT and DESCRIBE are served by `kg serve`")
     params = params or {}
-    check_params(parsed, params)
     try:
         if isinstance(backend, pyoxigraph.Store):
+            check_params(parsed, params)
             return _run_oxigraph(backend, query, params)
         return _run_rdflib(backend, query, params)
     except KGError:

@@ -15,7 +15,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .ids import iri
-from .model import Corpus, Edge, Evidence
+from .model import Corpus, Edge, Evidence, ResolvedResult
 
 KG = Namespace("https://w3id.org/mlkg/ns#")
 SCHEMA = Namespace("https://schema.org/")
@@ -80,6 +80,8 @@ def triples(corpus: Corpus) -> Iterator[Triple]:
         yield node, RDFS.label, Literal(url.removeprefix("https://github.com/"))
         yield node, SCHEMA.codeRepository, Literal(url, datatype=XSD.anyURI)
     extractors: set[str] = set()
+    for result in corpus.results:
+        yield from _result(result)
     for edge in corpus.edges:
         yield from _edge(edge)
         extractors |= {ev.extractor for ev in edge.evidence}
@@ -87,6 +89,22 @@ def triples(corpus: Corpus) -> Iterator[Triple]:
         node = URIRef(iri(f"extractor/{name}"))
         yield node, RDF.type, KG.Extractor
         yield node, RDFS.label, Literal(name)
+
+
+def _result(result: ResolvedResult) -> Iterator[Triple]:
+    """A kg:Result node: the paper reports it, on a dataset, with a metric, a value and its sentence."""
+    paper = URIRef(iri(result.paper))
+    node = _hash_iri("result", result.paper, result.dataset, result.metric, result.value, result.model_name)
+    yield paper, KG.reportsResult, node
+    yield node, RDF.type, KG.Result
+    yield node, KG.onDataset, URIRef(iri(result.dataset))
+    if result.model:
+        yield node, KG.ofModel, URIRef(iri(result.model))
+    if result.model_name:
+        yield node, KG.modelName, Literal(result.model_name)
+    yield node, KG.metric, Literal(result.metric)
+    yield node, KG.value, Literal(result.value)
+    yield node, KG.fromSentence, Literal(result.evidence.sentence)
 
 
 def _edge(edge: Edge) -> Iterator[Triple]:

@@ -3,10 +3,12 @@
 - papers: the same title (ignoring case and punctuation) in several listings is one paper
   that keeps every listing as a source;
 - entities: every name that is the same vocabulary term, or the same name ignoring case,
-  hyphens and spaces, is one entity with all its surface forms as aliases;
+  hyphens and spaces, is one entity with all its surface forms as aliases; an acronym a
+  paper defines ("Long Form (LF)") is an alias of its long form;
 - lineage: vocabulary `variant_of`/`builds_on` between entities, and unlisted variants
   ("ResNet-101") linked to their family;
-- cites: a paper that names an entity another paper of the corpus introduces cites that paper.
+- cites: a paper that names an entity another paper of the corpus introduces cites that paper;
+- results: each reported number is tied to its dataset node (and its model node, if any).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from .ids import entity_id, paper_id
-from .model import ENTITY_TYPES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord
+from .model import ENTITY_TYPES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord, ResolvedResult, Result
 from .vocabulary import Vocabulary, load, name_key
 
 VOCABULARY_EVIDENCE = Evidence("Curated vocabulary (kg/data/vocabulary.tsv).", "vocabulary", 1.0)
@@ -32,18 +34,24 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
     families: dict[str, str] = {}  # entity key → family vocabulary label
     evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)  # (paper, predicate, entity key | repo URL)
     repo_case: dict[str, str] = {}
+    results: list[tuple[str, Result, dict[str, str]]] = []  # (paper, result, the paper's acronym → long-form keys)
 
     for record, extraction in sorted(items, key=lambda item: (item[0].source.path, item[0].source.line)):
         pid = _paper(corpus, paper_keys, record, extraction)
+        same = {name_key(a): name_key(r.surface) for r in extraction.relations if not r.canonical for a in r.aliases}
         for relation in extraction.relations:
             key = name_key(relation.canonical or relation.surface)
+            key = same.get(key, key)  # an acronym and its long form in one paper are one entity
             names[key][relation.surface] += 1
+            for alias in relation.aliases:
+                names[key][alias] += 0  # a name, not a vote for the label
             types[key][relation.type] += 1
             if relation.canonical:
                 canonical[key] = relation.canonical
             if relation.variant_of:
                 families[key] = relation.variant_of
             evidence[(pid, relation.predicate, key)].add(relation.evidence)
+        results.extend((pid, result, same) for result in extraction.results)
         for url, ev in extraction.repos:
             url = repo_case.setdefault(url.lower(), url)  # GitHub names are case-insensitive
             corpus.repos.add(url)
@@ -53,6 +61,7 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
     for (subject, predicate, target), evs in sorted(evidence.items()):
         corpus.edges.append(Edge(subject, predicate, ids.get(target, target), _sorted(evs)))
     _lineage(corpus, vocab, ids, families, evidence)
+    _results(corpus, vocab, ids, results)
     _cites(corpus)
     corpus.edges.sort(key=lambda e: (e.subject, e.predicate, e.object))
     return corpus
@@ -117,6 +126,22 @@ def _lineage(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], families: d
             corpus.edges.append(Edge(eid, "variantOf", node(term.variant_of), (VOCABULARY_EVIDENCE,)))
         for parent in term.builds_on:
             corpus.edges.append(Edge(eid, "buildsOn", node(parent), (VOCABULARY_EVIDENCE,)))
+
+
+def _results(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], results) -> None:
+    """Tie each reported result to its dataset node (and model node, when the model is one)."""
+    def node(name: str, same: dict[str, str]) -> str | None:
+        term = vocab.lookup(name)
+        key = name_key(term.label if term else name)
+        return ids.get(same.get(key, key))
+
+    found = set()
+    for pid, result, same in results:
+        dataset = node(result.dataset_canonical or result.dataset, same)
+        if dataset is not None:
+            model = node(result.model, same) if result.model else None
+            found.add(ResolvedResult(pid, dataset, model, result.model, result.metric, result.value, result.evidence))
+    corpus.results = sorted(found, key=lambda r: (r.paper, r.dataset, r.metric, r.value, r.model_name, r.evidence.sentence))
 
 
 def _cites(corpus: Corpus) -> None:

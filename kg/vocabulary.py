@@ -18,6 +18,7 @@ from .errors import InputError
 from .model import ENTITY_TYPES
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.tsv"
+GENERIC_FILE = Path(__file__).parent / "data" / "generic_families.tsv"
 
 
 def name_key(name: str) -> str:
@@ -47,8 +48,9 @@ class Term:
 class Vocabulary:
     """Terms by canonical label, and a lookup from any name to its term."""
 
-    def __init__(self, terms: list[Term]):
+    def __init__(self, terms: list[Term], generic: frozenset[str] = frozenset()):
         self.terms: dict[str, Term] = {t.label: t for t in terms}
+        self.generic = generic  # labels whose bare mention means a family, not an artifact
         self._by_key: dict[str, Term] = {}
         for term in terms:
             for name in term.names:
@@ -87,7 +89,21 @@ def _split(field: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in field.split("|") if x.strip())
 
 
+def parse_generic(text: str, path: str, labels: set[str]) -> frozenset[str]:
+    """Labels listed one per line (# comments); InputError for a label that is not a vocabulary row."""
+    found = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        label = line.strip()
+        if label and not label.startswith("#"):
+            if label not in labels:
+                raise InputError(path, number, "a label of kg/data/vocabulary.tsv", repr(label))
+            found.add(label)
+    return frozenset(found)
+
+
 @lru_cache(maxsize=4)
-def load(path: Path = VOCABULARY_FILE) -> Vocabulary:
+def load(path: Path = VOCABULARY_FILE, generic_path: Path = GENERIC_FILE) -> Vocabulary:
     """The vocabulary at `path` (the bundled one by default), parsed once per process."""
-    return Vocabulary(parse(path.read_text(encoding="utf-8"), str(path)))
+    terms = parse(path.read_text(encoding="utf-8"), str(path))
+    generic = parse_generic(generic_path.read_text(encoding="utf-8"), str(generic_path), {t.label for t in terms})
+    return Vocabulary(terms, generic)

@@ -38,7 +38,7 @@ def test_header_skipped_date_kept_and_lines_numbered(tmp_path):
         ("Aug 6\n\nA title\n\nAn abstract.\n\nA title with no abstract\n", "listing.txt:7: expected an abstract after the title, found the end of the file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "listing.txt: expected a UTF-8 text file, found binary data"),
         ("", "listing.txt: expected a listing with at least one paper, found an empty file"),
-        (b"Aug 6\n\nA title\n\nCaf\xe9 abstract\n", "listing.txt:5: expected UTF-8 text, found byte 0xe9"),
+        (b"Aug 6\n\nA title\n\nCaf\xe9 abstract\n", "listing.txt:5: expected UTF-8 text, found byte 0xe9 in column 4 (Latin-1 or Windows-1252?); re-save the file as UTF-8"),
         ("new\n\nSubscribe\n", "listing.txt: expected at least one title/abstract pair, found none"),
     ],
 )
@@ -62,3 +62,12 @@ def test_folder_sources_are_named_relative_to_the_folder(tmp_path):
     write(folder, "A title\n\nAn abstract.\n", "b.txt")
     write(folder, "Another title\n\nAnother abstract.\n", "a.txt")
     assert [r.source.path for r in read_sources([folder])] == ["listings/a.txt", "listings/b.txt"]
+
+
+def test_hidden_files_and_folders_inside_a_folder_are_skipped(tmp_path):
+    folder = tmp_path / "listings"
+    (folder / ".git").mkdir(parents=True)
+    write(folder, "A title\n\nAn abstract.\n", "a.txt")
+    write(folder / ".git", "Not a listing\n", "notes.txt")
+    write(folder, "x", ".swap.txt")
+    assert [r.source.path for r in read_sources([folder])] == ["listings/a.txt"]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from ..model import Extraction, PaperRecord
 from ..vocabulary import Vocabulary, load
-from . import code_links, introduced, relations, vocabulary_matcher
+from . import acronyms, code_links, introduced, relations, results, unknown_names, vocabulary_matcher
 from .doc import Doc
 
 Component = Callable[[Doc, Vocabulary], None]
@@ -26,8 +26,11 @@ Component = Callable[[Doc, Vocabulary], None]
 PIPELINE: tuple[tuple[str, Component], ...] = (
     ("code_links", code_links.run),  # GitHub repos, other links, code status
     ("vocabulary", vocabulary_matcher.run),  # mentions of names in the curated vocabulary
-    ("introduced", introduced.run),  # names the paper itself introduces
+    ("acronyms", acronyms.run),  # "Long Form (LF)" definitions (Schwartz–Hearst)
+    ("introduced", introduced.run),  # names the paper itself introduces, and their later mentions
+    ("unknown_names", unknown_names.run),  # other names set off by "X dataset", "outperforms X"
     ("relations", relations.run),  # the role of every other mention, from cue words
+    ("results", results.run),  # "84.5% top-1 accuracy on ImageNet" → model, dataset, metric, value
 )
 
 

@@ -16,6 +16,10 @@ _PROMISE = re.compile(
     re.I,
 )
 _CODE_WORDS = re.compile(r"\b(?:code|codes|models?|implementation|weights|checkpoints|dataset|data|benchmark)\b", re.I)
+_CLAIM = re.compile(
+    r"\b(?:code|codes|implementation)\b.{0,60}\b(?:available|released|open-?sourced?|public)\b|"
+    r"\b(?:open-?sourced?|release[sd]?|provide[sd]?|share[sd]?)\s+(?:\w+\s+){0,3}?(?:code|codes|implementation)\b", re.I)
+"""Code said to be available without a link: promised, as the annotation guidelines read it."""
 
 
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
@@ -23,7 +27,9 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     promised = released = False
     for sentence in doc.sentences[1:]:
         urls = find_urls(sentence)
-        promise = bool(_PROMISE.search(sentence)) and (bool(urls) or bool(_CODE_WORDS.search(sentence)))
+        promise = bool(_PROMISE.search(sentence)) and (bool(urls) or bool(_CODE_WORDS.search(sentence)) or
+                                                        bool(re.search(r"\b(?:will|shall)\s+be\b", sentence)))
+        promise |= not urls and bool(_CLAIM.search(sentence))
         for url in urls:
             repo = github_repo(url)
             if repo is None:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..model import Evidence, Extraction, PaperRecord, Relation
+from ..model import Evidence, Extraction, PaperRecord, Relation, Result
 from ..text import sentences
 from ..urls import find_urls
 
@@ -20,6 +21,7 @@ class Mention:
     canonical: str | None = None  # vocabulary label
     variant_of: str | None = None  # vocabulary label of the family, for unlisted variants
     extractor: str = ""
+    aliases: tuple[str, ...] = ()  # other names of the same thing in this paper (acronym ↔ long form)
 
 
 @dataclass
@@ -34,6 +36,9 @@ class Doc:
     repos: list[tuple[str, Evidence]] = field(default_factory=list)
     other_links: list[str] = field(default_factory=list)
     code_status: str = "none"
+    results: list[Result] = field(default_factory=list)
+    acronyms: dict[str, str] = field(default_factory=dict)  # short form → long form
+    definitions: list[tuple[int, Any]] = field(default_factory=list)  # (sentence, acronyms.Pair)
 
     @classmethod
     def from_record(cls, record: PaperRecord) -> "Doc":
@@ -44,7 +49,8 @@ class Doc:
         return Evidence(self.sentences[mention.sentence], extractor, confidence, mention.start, mention.end)
 
     def to_extraction(self) -> Extraction:
-        return Extraction(tuple(self.relations), tuple(self.repos), tuple(self.other_links), self.code_status)
+        return Extraction(tuple(self.relations), tuple(self.repos), tuple(self.other_links), self.code_status,
+                          tuple(self.results))
 
 
 def _mask_urls(text: str) -> str:

@@ -1,5 +1,8 @@
 """Input formats, registered by name: a new format is one module and one line in FORMATS.
 
+Every reader streams its file through `kg.sources.lines` (UTF-8, bounded line length) and
+reports a bad file or entry as an InputError naming the file and line.
+
 >>> from kg.sources import read_sources
 >>> from kg.sample import SAMPLE_DIR
 >>> records = list(read_sources([SAMPLE_DIR]))
@@ -13,13 +16,15 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import PaperRecord
-from . import hf_listing
+from . import hf_listing, jsonl
+from .lines import OnBad, raise_error
 
-Reader = Callable[[Path, str], Iterator[PaperRecord]]
+Reader = Callable[[Path, str, OnBad], Iterator[PaperRecord]]
 
 FORMATS: dict[str, tuple[tuple[str, ...], Reader]] = {
-    # name: (file suffixes, reader(path, display_name))
+    # name: (file suffixes, reader(path, display_name, on_bad))
     "hf-listing": ((".txt",), hf_listing.read),
+    "jsonl": ((".jsonl",), jsonl.read),
 }
 
 
@@ -28,32 +33,48 @@ def format_of(path: Path) -> str:
     for name, (suffixes, _) in FORMATS.items():
         if path.suffix.lower() in suffixes:
             return name
-    known = ", ".join(s for suffixes, _ in FORMATS.values() for s in suffixes)
-    raise InputError(str(path), None, f"a listing file ({known})", f"'{path.suffix or 'no suffix'}'")
+    raise InputError(str(path), None, f"a listing file ({_known()})", f"'{path.suffix or 'no suffix'}'")
+
+
+def _known() -> str:
+    return ", ".join(s for suffixes, _ in FORMATS.values() for s in suffixes)
 
 
 def expand(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     """(file, display name) for files named and listing files inside folders named, in a stable order.
 
-    A file inside a folder is shown as `folder-name/relative/path`, so provenance does not
-    depend on where the folder sits on this machine.
+    A file named directly is shown as the path given; a file inside a folder as
+    `folder-name/relative/path`, so provenance does not depend on where the folder sits on
+    this machine. The display name is also what identifies a file to `kg add`.
     """
     files: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except OSError as err:  # e.g. a parent folder that cannot be searched
+            raise InputError(str(path), None, "a readable file or folder", err.strerror) from None
+        if is_dir:
             try:
-                inside = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+                inside = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path)))
             except OSError as err:
                 raise InputError(str(path), None, "a readable folder", err.strerror) from None
             if not inside and not _listable(path):
                 raise InputError(str(path), None, "a readable folder", "permission denied")
-            files.extend((p, f"{path.resolve().name}/{p.relative_to(path).as_posix()}") for p in inside if _has_known_suffix(p))
-        elif path.exists():
+            listings = [p for p in inside if _has_known_suffix(p)]
+            if not listings:
+                raise InputError(str(path), None, f"listing files ({_known()}) in the folder", "none")
+            files.extend((p, f"{path.resolve().name}/{p.relative_to(path).as_posix()}") for p in listings)
+        elif exists:
             files.append((path, path.as_posix()))
         else:
             raise InputError(str(path), None, "an existing file or folder", "nothing there")
     return files
+
+
+def _hidden(relative: Path) -> bool:
+    """Inside a hidden folder or hidden itself (`.git/`, a graph's `.kg/`, editor swap files)."""
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def _listable(path: Path) -> bool:
@@ -68,8 +89,17 @@ def _has_known_suffix(path: Path) -> bool:
     return any(path.suffix.lower() in suffixes for suffixes, _ in FORMATS.values())
 
 
-def read_sources(paths: Iterable[str | Path]) -> Iterator[PaperRecord]:
-    """Every record of every listing under `paths`; raises InputError on the first bad one."""
+def read_file(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
+    """Every record of one listing file, in the format its suffix names."""
+    _, reader = FORMATS[format_of(path)]
+    return reader(path, name, on_bad)
+
+
+def read_sources(paths: Iterable[str | Path], on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
+    """Every record of every listing under `paths`; raises InputError on the first bad one.
+
+    With `on_bad` (e.g. `skipped.append`), a bad entry inside a file is handed to it and
+    reading goes on; a bad file (unreadable, binary, not UTF-8, empty) still raises.
+    """
     for path, name in expand(paths):
-        _, reader = FORMATS[format_of(path)]
-        yield from reader(path, name)
+        yield from read_file(path, name, on_bad)

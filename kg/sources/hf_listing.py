@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import PaperRecord, Source
+from .lines import OnBad, lines, raise_error
 
 HEADER_LINES = {
     "new",
@@ -26,29 +27,16 @@ DATE_LINE = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]
 MAX_TITLE_CHARS = 400  # a longer "title" is an abstract out of place
 
 
-def read_text(path: Path, name: str) -> str:
-    """The file's text as UTF-8, or an InputError saying why it is not a text listing."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(name, None, "a readable file", err.strerror) from None
-    if not data.strip():
-        raise InputError(name, None, "a listing with at least one paper", "an empty file")
-    if b"\0" in data[:8192]:
-        raise InputError(name, None, "a UTF-8 text file", "binary data")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise InputError(name, line, "UTF-8 text", f"byte 0x{data[err.start]:02x}") from None
+def read(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
+    """Title/abstract pairs with their line numbers; header lines skipped, date line kept.
 
-
-def read(path: Path, name: str) -> Iterator[PaperRecord]:
-    """Title/abstract pairs with their line numbers; header lines skipped, date line kept."""
+    A title left without an abstract at the end of the file goes to `on_bad` (which raises
+    unless told to skip); every other problem desynchronises titles and abstracts, so it raises.
+    """
     listed: str | None = None
     title: tuple[int, str] | None = None
     seen_paper = False
-    for number, raw in enumerate(read_text(path, name).splitlines(), start=1):
+    for number, raw in lines(path, name):
         line = raw.strip()
         if not line:
             continue
@@ -66,6 +54,6 @@ def read(path: Path, name: str) -> Iterator[PaperRecord]:
         yield PaperRecord(title=title[1], abstract=line, source=Source(name, title[0], listed))
         title = None
     if title is not None:
-        raise InputError(name, title[0], "an abstract after the title", "the end of the file")
+        on_bad(InputError(name, title[0], "an abstract after the title", "the end of the file"))
     if not seen_paper:
         raise InputError(name, None, "at least one title/abstract pair", "none")

@@ -1,0 +1,101 @@
+"""Acronym definitions, "Long Form (LF)", found with the Schwartz–Hearst algorithm.
+
+Schwartz & Hearst (2003), "A simple algorithm for identifying abbreviation definitions in
+biomedical text": the short form is a parenthesised word with a capital letter; its long
+form is the shortest run of words just before the parenthesis whose letters contain every
+character of the short form in order, the short form's first character starting a word.
+Written out here rather than taken from a library: the maintained packages
+(`abbreviations`, scispaCy's AbbreviationDetector) pull in spaCy models that cannot be
+downloaded here, and the algorithm is a dozen lines.
+
+>>> [(p.short, p.long) for p in pairs("We propose Rapid Sparse Tuning (RaST) for large models.")]
+[('RaST', 'Rapid Sparse Tuning')]
+>>> [(p.short, p.long) for p in pairs("a novel cross-view token pruning (CVTP) scheme")]
+[('CVTP', 'cross-view token pruning')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..vocabulary import Vocabulary
+from .doc import Doc
+
+_SHORT = re.compile(r"\(\s*(?P<short>[^()\s,;]{2,12}?)(?:\s+for\s+short)?\s*\)")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One definition: the short form, the long form and where the long form starts and ends."""
+
+    short: str
+    long: str
+    start: int
+    end: int
+
+
+def _long_form(short: str, before: str) -> int | None:
+    """Start offset in `before` of the long form of `short`, or None (Schwartz–Hearst)."""
+    chars = [c.lower() for c in short if c.isalnum()]
+    if not chars:
+        return None
+    words = before.split()
+    limit = min(len(chars) + 5, len(chars) * 2)
+    text = " ".join(words[-limit:])
+    offset = len(before.rstrip()) - len(text)
+    s, l = len(chars) - 1, len(text) - 1
+    while s >= 0:
+        while l >= 0 and (text[l].lower() != chars[s] or (s == 0 and l > 0 and text[l - 1].isalnum())):
+            l -= 1
+        if l < 0:
+            return None
+        s, l = s - 1, l - 1
+    start = text.rfind(" ", 0, l + 1) + 1
+    return offset + start
+
+
+def _initials_matched(short: str, words: list[str]) -> int:
+    """How many of the short form's capitals the words' initials spell, in order."""
+    capitals, initials, matched = [c for c in short if c.isupper()], [w[0].upper() for w in words if w], 0
+    for initial in initials:
+        if matched < len(capitals) and initial == capitals[matched]:
+            matched += 1
+    return matched
+
+
+def _extend(short: str, before: str, start: int) -> int:
+    """Move the long form's start left over capitalised words while that spells more of the short
+    form's capitals ("Residual Recurrent Neural Network (RRNet)", not "Recurrent Neural Network")."""
+    while True:
+        previous = re.search(r"([A-Z][\w-]*)\s+$", before[:start])
+        if not previous:
+            return start
+        if _initials_matched(short, before[previous.start(1) :].split()) <= _initials_matched(short, before[start:].split()):
+            return start
+        start = previous.start(1)
+
+
+def pairs(text: str) -> list[Pair]:
+    """Every "Long Form (SF)" definition in `text`."""
+    found = []
+    for match in _SHORT.finditer(text):
+        short = match.group("short")
+        if not any(c.isupper() for c in short) or not short[0].isalnum() or " " in short:
+            continue
+        before = text[: match.start()]
+        start = _long_form(short, before)
+        if start is None:
+            continue
+        start = _extend(short, before, start)
+        long = before[start:].strip().strip("'\"‘’“”")
+        if long and len(long) > len(short) and not long.lower().startswith(("the ", "a ", "an ")):
+            found.append(Pair(short, long, start + (len(before[start:]) - len(before[start:].lstrip())), match.start()))
+    return found
+
+
+def run(doc: Doc, vocabulary: Vocabulary) -> None:
+    """Record every acronym definition of the paper: short form → long form, and where each is."""
+    for index, text in enumerate(doc.masked):
+        for pair in pairs(text):
+            doc.acronyms.setdefault(pair.short, pair.long)
+            doc.definitions.append((index, pair))

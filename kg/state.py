@@ -1,0 +1,273 @@
+"""The build state behind `kg add`: every listing file's records and extractions, kept with the exports.
+
+`kg build --out DIR` and `kg add ... --graph DIR` both keep, in `DIR/.kg/`:
+
+- `records/<hash>.jsonl.gz`: one file per listing file, one line per entry holding the record
+  and its extraction; written once, never changed (named by a hash of its content's origin);
+- the `state` part of the commit record `state.json` (see kg.atomic): for each listing file
+  its name, SHA-256 and records file, plus a hash of kg's own code.
+
+`kg add` reads and extracts only files it has not seen, then re-runs the cheap resolve step
+over stored and new extractions and rewrites the exports. `resolve` sorts its input, so the
+result is the graph `kg build` makes of all the files at once, whatever the order of adding.
+
+A listing file is known by its name in the graph (the path as given, or
+`folder/relative/path` for a file inside a folder, as kg.sources.expand names it) and by its
+content: the same name with the same bytes is already there (nothing to do); the same name
+with new bytes replaces that file's entries; the same bytes under another name are skipped
+(the same listing saved twice must not count twice). When kg's code changed since the state
+was written, every stored entry is extracted again (from the stored text: no file needed).
+
+>>> import tempfile, pathlib
+>>> tmp = pathlib.Path(tempfile.mkdtemp())
+>>> for day in ("mon", "tue"):
+...     _ = (tmp / f"{day}.txt").write_text(f"{day.title()}Net\\n\\nWe propose {day.title()}Net. Experiments on ImageNet.\\n")
+>>> names = lambda files: [pathlib.Path(f).name for f in files]
+>>> names(build([tmp / "mon.txt"], tmp / "graph", progress=False).changed)
+['mon.txt']
+>>> result = add([tmp / "mon.txt", tmp / "tue.txt"], tmp / "graph", progress=False)
+>>> names(result.changed), names(result.unchanged), result.written
+(['tue.txt'], ['mon.txt'], True)
+>>> add([tmp / "tue.txt"], tmp / "graph", progress=False).written
+False
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import msgspec
+
+from . import atomic, exports, rdf as rdf_module
+from .errors import InputError, KGError
+from .knowledge_graph import KnowledgeGraph
+from .model import Extraction, PaperRecord
+from .pipeline import extract_records
+from .resolve import resolve
+from .sources import expand, read_file
+from .vocabulary import load
+
+FORMAT = 1
+RECORDS = "records"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One listing entry and what was extracted from it: a line of a records file."""
+
+    record: PaperRecord
+    extraction: Extraction
+
+
+class StoredFile(msgspec.Struct, frozen=True):
+    """A listing file in the graph: its name, its bytes' SHA-256, its records file, its entry count."""
+
+    name: str
+    sha256: str
+    records: str
+    entries: int
+
+
+class State(msgspec.Struct, frozen=True):
+    """What the graph was built from: stored under "state" in the commit record (kg.atomic)."""
+
+    format: int
+    code: str
+    sources: tuple[StoredFile, ...] = ()
+
+
+@dataclass
+class Result:
+    """What a build or an add did: file names by outcome, and the graph if it was rewritten."""
+
+    changed: list[str] = field(default_factory=list)  # files added, or replaced by new content
+    unchanged: list[str] = field(default_factory=list)  # same name and content: already there
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (skipped file, file with its content)
+    bad: list[InputError] = field(default_factory=list)  # entries skipped under --skip-bad
+    graph: KnowledgeGraph | None = None
+    written: bool = False
+
+
+def build(paths: Iterable[str | Path], out_dir: str | Path, progress: bool = True, skip_bad: bool = False) -> Result:
+    """Build the graph of the listings under `paths` into `out_dir`, with the state `add` extends.
+
+    `skip_bad`: skip bad entries inside a file (listed in Result.bad) instead of stopping.
+    """
+    result = Result()
+    new = _read_new(expand(paths), State(FORMAT, code_hash()), result, skip_bad, progress)
+    _write(Path(out_dir), None, new, {}, False, result, progress)
+    return result
+
+
+def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = True, skip_bad: bool = False) -> Result:
+    """Add the listings under `paths` to the graph in `graph_dir` (written by `build`) and rewrite its exports.
+
+    Nothing is written when every file is already there, or when any input is bad.
+    """
+    folder = Path(graph_dir)
+    atomic.recover(folder)
+    record, state = _state_of(folder)
+    result = Result()
+    new = _read_new(expand(paths), state, result, skip_bad, progress)
+    stale = state.code != code_hash()
+    if new or stale:
+        _write(folder, record, new, {s.name: s for s in state.sources if s.name not in new}, stale, result, progress)
+    return result
+
+
+def _state_of(folder: Path) -> tuple[dict, State]:
+    """The folder's commit record and build state, if it holds a graph `add` can extend, exports as written."""
+    record = atomic.read_record(folder)
+    if record is None:
+        raise KGError(f"{folder}: no graph built by `kg build` there (expected {atomic.META}/{atomic.RECORD}); "
+                      f"create it with `kg build SOURCE... --out {folder}`")
+    if record.get("state") is None:
+        raise KGError(f"{folder}: written by KnowledgeGraph.export(), which keeps no build state; "
+                      f"rebuild it with `kg build SOURCE... --out {folder}` to add to it")
+    try:
+        state = msgspec.convert(record["state"], State)
+        files = msgspec.convert(record["files"], dict[str, str])
+    except (KeyError, msgspec.ValidationError) as err:
+        raise KGError(f"{folder}: unreadable build state ({err}); rebuild it with `kg build SOURCE... --out {folder}`") from None
+    if state.format != FORMAT:
+        raise KGError(f"{folder}: build state of another kg version; rebuild it with `kg build SOURCE... --out {folder}`")
+    for name, sha in sorted(files.items()):
+        path = folder / name
+        if not path.is_file() or atomic.file_sha256(path) != sha:
+            raise KGError(f"{path}: changed since kg wrote it (adding would overwrite that change); "
+                          f"rebuild with `kg build SOURCE... --out {folder}`")
+    return record, state
+
+
+def _read_new(files: Sequence[tuple[Path, str]], state: State, result: Result, skip_bad: bool,
+              progress: bool) -> dict[str, tuple[StoredFile, list[Entry]]]:
+    """Read and extract the files that are not in `state` yet: name → (source, entries)."""
+    known = {s.name: s.sha256 for s in state.sources}
+    by_content = {s.sha256: s.name for s in state.sources}
+    todo: list[tuple[Path, str, str]] = []
+    for path, name in files:
+        try:
+            sha = atomic.file_sha256(path)
+        except OSError as err:
+            raise InputError(name, None, "a readable file", err.strerror) from None
+        if known.get(name) == sha:
+            result.unchanged.append(name)
+        elif sha in by_content and by_content[sha] != name:
+            result.duplicates.append((name, by_content[sha]))
+        else:
+            by_content[sha] = name
+            todo.append((path, name, sha))
+
+    def skip(error: InputError) -> None:
+        if not skip_bad:
+            raise error
+        result.bad.append(error)
+
+    records = {name: list(read_file(path, name, skip)) for path, name, _ in todo}  # every input checked first
+    flat = [r for rs in records.values() for r in rs]
+    extractions = iter(extract_records(flat, progress) if flat else [])
+    new: dict[str, tuple[StoredFile, list[Entry]]] = {}
+    for path, name, sha in todo:
+        entries = [Entry(r, next(extractions)) for r in records[name]]
+        new[name] = (StoredFile(name, sha, _records_name(name, sha), len(entries)), entries)
+        result.changed.append(name)
+    return new
+
+
+def _records_name(name: str, sha: str) -> str:
+    key = hashlib.sha256(f"{name}\0{sha}\0{code_hash()}".encode("utf-8")).hexdigest()[:32]
+    return f"{RECORDS}/{key}.jsonl.gz"
+
+
+def _write(folder: Path, before: dict | None, new: dict[str, tuple[StoredFile, list[Entry]]],
+           kept: dict[str, StoredFile], stale: bool, result: Result, progress: bool) -> None:
+    """Resolve kept and new entries into a graph and commit its exports with the new state.
+
+    `stale`: kg's code changed since the kept entries were extracted, so extract them again.
+    """
+    stored = {name: _load_entries(folder, source) for name, source in sorted(kept.items())}
+    if stale:
+        stored = _re_extract(stored, progress)
+    sources = {name: (StoredFile(name, kept[name].sha256, _records_name(name, kept[name].sha256), len(entries)), entries)
+               for name, entries in stored.items()} | new
+    entries = [e for _, es in sources.values() for e in es]
+    graph = KnowledgeGraph(rdf_module.to_graph(resolve(((e.record, e.extraction) for e in entries), load())))
+    state = State(FORMAT, code_hash(), tuple(source for _, (source, _) in sorted(sources.items())))
+    with atomic.locked(folder):
+        if before is not None and atomic.read_record(folder) != before:
+            raise KGError(f"{folder}: the graph changed while adding (another kg process?); run the command again")
+        created: list[Path] = []
+        try:
+            for source, source_entries in sources.values():
+                path = atomic.meta(folder) / source.records
+                if not path.exists():
+                    _write_records(path, source_entries, folder)
+                    created.append(path)
+            atomic.commit_locked(folder, exports.makers(graph.rdf, graph.nx), {"state": msgspec.to_builtins(state)})
+        except KGError:  # raised before the commit point: the new records files are garbage
+            for path in created:
+                path.unlink()
+            raise
+        _collect_garbage(folder, {s.records for s in state.sources})
+    result.graph, result.written = graph, True
+
+
+def _write_records(path: Path, entries: list[Entry], folder: Path) -> None:
+    """Store one listing file's entries; a write error becomes a KGError (nothing is committed yet)."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        atomic.write_file(path, _encode(entries))
+    except OSError as err:
+        raise KGError(f"{folder}: cannot write the graph ({err.strerror}); the previous one is unchanged") from None
+
+
+def _re_extract(stored: dict[str, list[Entry]], progress: bool) -> dict[str, list[Entry]]:
+    """The stored records with fresh extractions (after kg's code changed), in one progress bar."""
+    flat = [e.record for es in stored.values() for e in es]
+    extractions = iter(extract_records(flat, progress))
+    return {name: [Entry(e.record, next(extractions)) for e in es] for name, es in stored.items()}
+
+
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder(Entry)
+
+
+def _encode(entries: list[Entry]) -> bytes:
+    return gzip.compress(b"".join(_ENCODER.encode(e) + b"\n" for e in entries), mtime=0)
+
+
+def _load_entries(folder: Path, source: StoredFile) -> list[Entry]:
+    """One listing file's stored entries, checked against the count the state promises."""
+    path = atomic.meta(folder) / source.records
+    try:
+        lines = gzip.decompress(path.read_bytes()).splitlines()
+        entries = [_DECODER.decode(line) for line in lines]
+    except (OSError, EOFError, msgspec.DecodeError) as err:
+        raise KGError(f"{path}: the stored entries of {source.name} are unreadable ({err}); "
+                      f"rebuild with `kg build SOURCE... --out {folder}`") from None
+    if len(entries) != source.entries:
+        raise KGError(f"{path}: expected {source.entries} stored entries of {source.name}, found {len(entries)}; "
+                      f"rebuild with `kg build SOURCE... --out {folder}`")
+    return entries
+
+
+def _collect_garbage(folder: Path, referenced: set[str]) -> None:
+    """Delete records files no state refers to (replaced files, or left by a killed build)."""
+    directory = atomic.meta(folder) / RECORDS
+    for path in directory.glob("*.jsonl.gz") if directory.exists() else ():
+        if f"{RECORDS}/{path.name}" not in referenced:
+            path.unlink()
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """A hash of kg's code and data: stored extractions are redone when it changes."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in {".py", ".tsv", ".ttl"} and "sample" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
