@@ -6,9 +6,8 @@ canonical form (`0.90` and `0.9` are both `0.9`) because the two stores keep dif
 lexical forms of the same value. Queries are read-only and local: updates and SERVICE
 (federated calls to other hosts) are refused before anything runs.
 
->>> from kg.sample import SAMPLE_DIR
 >>> import kg
->>> g = kg.build([SAMPLE_DIR], progress=False)
+>>> g = kg.sample_graph()
 >>> result = run(g.rdf, "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }")
 >>> format_result(result, "csv").splitlines()
 ['n', '310']

@@ -22,6 +22,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,6 +52,7 @@ FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/s
                 "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ntriples": "application/n-triples",
                 "rdfxml": "application/rdf+xml"}
 MAX_BODY = 1_000_000
+STARTUP_SECONDS = 60
 
 
 class RequestError(Exception):
@@ -85,6 +87,7 @@ def negotiate(accept: str, offered: dict) -> str:
 def _worker(store_path: str, conn: Connection) -> None:
     """A query worker: answers (query, media type) requests from its pipe until killed."""
     store = pyoxigraph.Store.read_only(store_path)
+    conn.send("ready")
     while True:
         try:
             query, media = conn.recv()
@@ -110,11 +113,25 @@ class Workers:
             self._idle.put(self._start())
 
     def _start(self) -> tuple:
+        """A new worker, once it has opened the store (so no query is charged its start-up)."""
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker, args=(self._store_path, child), daemon=True)
         process.start()
         self._all.append(process)
+        try:
+            ready = parent.poll(STARTUP_SECONDS) and parent.recv() == "ready"
+        except EOFError:  # it died opening the store
+            ready = False
+        if not ready:
+            process.kill()
+            raise KGError(f"a query worker could not open the store at {self._store_path}")
         return process, parent
+
+    def _replace(self, process) -> None:
+        process.kill()
+        process.join()
+        self._all.remove(process)
+        self._idle.put(self._start())
 
     def answer(self, query: str, media: str) -> bytes:
         try:
@@ -123,10 +140,7 @@ class Workers:
             raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE, f"busy: no query worker free within {self.timeout:g} s") from None
         conn.send((query, media))
         if not conn.poll(self.timeout):
-            process.kill()
-            process.join()
-            self._all.remove(process)
-            self._idle.put(self._start())
+            threading.Thread(target=self._replace, args=(process,), daemon=True).start()  # answer at once
             raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE, f"query cut at the time limit of {self.timeout:g} s")
         ok, payload = conn.recv()
         self._idle.put(worker)

@@ -15,8 +15,8 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 @pytest.fixture(scope="module")
 def endpoint(sample_graph, tmp_path_factory):
-    out = tmp_path_factory.mktemp("serve") / "out"
-    sample_graph.export(out)
+    out = tmp_path_factory.mktemp("serve") / "graph.nt"
+    out.write_bytes(sample_graph.rdf.serialize(format="nt", encoding="utf-8"))
     process = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "serve", "--graph", str(out),
                                 "--port", "0", "--timeout", "2", "--workers", "2"], stderr=subprocess.PIPE, text=True)
     line = process.stderr.readline()
