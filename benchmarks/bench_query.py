@@ -91,7 +91,7 @@ def measure(name: str, sources: list[Path], workdir: Path, repeat: int, limit: f
         rd, rd_rows = rdflib_time(graph, text, params, repeat, limit)
         assert rd is None or rd_rows == rows, f"{path.name}: rdflib {rd_rows} rows, Oxigraph {rows}"
         shown = f"> {limit:g} s" if rd is None else f"{rd * 1000:,.0f} ms"
-        speedup = "" if rd is None else f"{rd / ox:,.0f}×"
+        speedup = "" if rd is None else f"{rd / ox:,.1f}×"
         lines.append(f"| {path.stem} | {rows:,} | {shown} | {ox * 1000:,.1f} ms | {speedup} |")
         print(lines[-1], flush=True)
     return lines
