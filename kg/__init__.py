@@ -11,6 +11,6 @@ True
 ['t']
 """
 from .errors import InputError, KGError
-from .knowledge_graph import KnowledgeGraph, build, open_graph as open
+from .knowledge_graph import KnowledgeGraph, build, open_graph as open, sample_graph
 
-__all__ = ["KnowledgeGraph", "build", "open", "InputError", "KGError"]
+__all__ = ["KnowledgeGraph", "build", "open", "sample_graph", "InputError", "KGError"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import evaluate, exports, knowledge_graph, push as push_module, query as query_module, state, views
+from . import evaluate, exports, knowledge_graph, push as push_module, query as query_module, server, state, views
 from .errors import KGError
 from .sample import SAMPLE_DIR
 
@@ -68,18 +68,24 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool)
 @click.option("--format", "fmt", type=click.Choice(query_module.FORMATS), default="table", show_default=True,
               help="Output format.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind ?NAME to VALUE (an IRI if it starts with http(s)://, else a string). Repeatable.")
-def query(query: str, graph_path: Path, fmt: str, params: tuple[str, ...]) -> None:
+              help="Bind ?NAME to VALUE (an IRI if it starts with http(s)://, else a string); with --store ?NAME must be a result column. Repeatable.")
+@click.option("--store", "store_path", type=click.Path(path_type=Path),
+              help="Answer from the on-disk Oxigraph store at PATH (for large graphs); bulk-loaded from --graph if PATH does not exist.")
+def query(query: str, graph_path: Path, fmt: str, params: tuple[str, ...], store_path: Path | None) -> None:
     """Run a SPARQL QUERY (text, or a .rq file such as queries/papers-on-dataset.rq).
 
-    The prefixes kg, schema, dcterms, cito, prov, skos, rdf, rdfs are predefined.
+    The prefixes kg, schema, dcterms, cito, prov, skos, rdf, rdfs, xsd, owl are predefined.
+    rdflib answers by default; --store answers from Oxigraph, with the same results.
 
-    Example: kg query queries/datasets-by-papers.rq --format csv
+    Example: kg query queries/datasets-by-papers.rq --format csv --store .kg-store
     """
     try:
         bound = dict(_param(p) for p in params)
-        graph = knowledge_graph.open_graph(graph_path)
-        rows = query_module.run(graph.rdf, query_module.read_query(query), bound)
+        if store_path is None:
+            backend = knowledge_graph.open_graph(graph_path).rdf
+        else:
+            backend = knowledge_graph.open_or_load_store(store_path, graph_path, progress=True)
+        rows = query_module.run(backend, query_module.read_query(query), bound)
         click.echo(query_module.format_result(rows, fmt), nl=False)
     except KGError as err:
         _fail(err)
@@ -233,6 +239,31 @@ def push(endpoint: str, graph_path: Path, graph_iri: str, replace: bool, user: s
     if not quiet:
         done = "replaced" if replace else "merged into"
         click.echo(f"{done} <{pushed.graph_iri}> at {endpoint} with {pushed.path} ({pushed.size:,} bytes)")
+
+
+@main.command()
+@click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="A folder written by `kg build`, or an RDF file, to serve (loaded into a temporary Oxigraph store).")
+@click.option("--store", "store_path", type=click.Path(path_type=Path),
+              help="Serve this existing on-disk Oxigraph store instead of loading --graph.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes the endpoint to the network.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds a query may run before it is cut.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes (queries answered at once).")
+def serve(graph_path: Path, store_path: Path | None, host: str, port: int, timeout: float, workers: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    GET and POST, results in JSON, XML, CSV or TSV (Turtle, N-Triples or RDF/XML for
+    CONSTRUCT and DESCRIBE) by content negotiation; UPDATE and SERVICE are refused and queries
+    are cut at --timeout. The page at / has a form to type queries. Stop with Ctrl-C.
+
+    Example: kg serve --graph exports --port 7878 --timeout 10
+    """
+    try:
+        server.serve(graph_path, store_path, host, port, timeout, workers,
+                     ready=lambda url: click.echo(f"kg: serving SPARQL at {url} (Ctrl-C stops)", err=True))
+    except KGError as err:
+        _fail(err)
 
 
 if __name__ == "__main__":

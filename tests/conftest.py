@@ -7,7 +7,6 @@ import shutil
 import pytest
 
 import kg
-from kg.sample import SAMPLE_DIR
 
 REQUIRE_REAL_PARTS = os.environ.get("KG_REQUIRE_REAL_PARTS") == "1"
 
@@ -29,4 +28,4 @@ def require_binary(name: str) -> str:
 
 @pytest.fixture(scope="session")
 def sample_graph() -> kg.KnowledgeGraph:
-    return kg.build([SAMPLE_DIR], progress=False)
+    return kg.sample_graph()
