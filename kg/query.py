@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -59,6 +60,11 @@ def read_query(query_or_file: str) -> str:
     return query_or_file
 
 
+_PARSER_LOCK = threading.Lock()
+"""rdflib's SPARQL parser (pyparsing) is not thread-safe: concurrent parses in `kg serve`'s
+request threads failed with pyparsing errors under load (found by tests/test_server_load.py)."""
+
+
 def check_read_only(query: str) -> CompValue:
     """The parsed query (`.name` is SelectQuery, AskQuery, ConstructQuery or DescribeQuery) of a
     query that is safe to run here; KGError for a syntax error, an update, or a SERVICE clause.
@@ -70,7 +76,8 @@ def check_read_only(query: str) -> CompValue:
     kg.errors.KGError: SPARQL UPDATE is refused: the graph is read-only
     """
     try:
-        parsed = parseQuery(query)
+        with _PARSER_LOCK:
+            parsed = parseQuery(query)
     except Exception as err:  # pyparsing's ParseException, or rdflib's errors on bad IRIs
         if _is_update(query):
             raise KGError("SPARQL UPDATE is refused: the graph is read-only") from None
