@@ -42,7 +42,7 @@ def test_build_and_query_round_trip(tmp_path):
     assert result.exit_code == 0, result.output
     result = invoke("query", "SELECT ?r WHERE { ?p kg:releasesCode ?r }", "--graph", str(out), "--format", "csv")
     assert result.output.splitlines() == ["r", "https://github.com/a/foonet"]
-    result = invoke("query", str(ROOT / "queries" / "papers-on-dataset.rq"), "--graph", str(out), "--param", "name=ImageNet")
+    result = invoke("query", str(ROOT / "queries" / "papers-on-dataset.rq"), "--graph", str(out), "--param", "dataset=ImageNet")
     assert "FooNet: Faster Nets" in result.output
 
 

@@ -24,9 +24,9 @@ def test_query_has_a_header_and_answers(path, sample_graph):
 def test_parameters_are_bound_not_pasted(sample_graph):
     query = read_query(str(QUERIES[0].parent / "papers-on-dataset.rq"))
     everything = run(sample_graph.rdf, query).rows
-    only = run(sample_graph.rdf, query, {"name": "ImageNet"}).rows
+    only = run(sample_graph.rdf, query, {"dataset": "ImageNet"}).rows
     assert only and len(only) < len(everything) and {r[0] for r in only} == {"ImageNet"}
-    hostile = run(sample_graph.rdf, query, {"name": '"} ; DROP ALL ; {'}).rows
+    hostile = run(sample_graph.rdf, query, {"dataset": '"} ; DROP ALL ; {'}).rows
     assert hostile == []
 
 
