@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from . import knowledge_graph, query as query_module
+from . import knowledge_graph, pipeline, query as query_module, rdf
 from .errors import KGError
+from .large_exports import LARGE_CORPUS_PAPERS, write_large
 from .sample import SAMPLE_DIR
 
 EXIT_USAGE = 2
@@ -35,27 +37,40 @@ def main() -> None:
 @click.option("--out", "out_dir", default="exports", show_default=True, type=click.Path(path_type=Path),
               help="Folder to write graph.ttl, graph.nt, graph.jsonld, graph.graphml, nodes.csv, edges.csv, graph.html into.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+@click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Extract in this many processes (or local Dask workers with --executor dask).")
+@click.option("--executor", type=click.Choice(pipeline.EXECUTORS), default="local", show_default=True,
+              help="Where extraction runs: local processes, or a Dask cluster (pip install 'kg[distributed]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
+@click.option("--all-formats", is_flag=True,
+              help=f"Write every format even above {LARGE_CORPUS_PAPERS:,} papers, where only graph.nt and an Oxigraph store are written by default.")
+def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, workers: int, executor: str,
+          scheduler: str | None, all_formats: bool) -> None:
     """Build the graph of listing SOURCES (files or folders) and write every export format.
 
     With no SOURCES, builds the bundled sample corpus (five Hugging Face listing pages).
-    Nothing is written if any input is bad.
+    Above 5,000 papers only graph.nt and the Oxigraph store store/ are written (streamed,
+    without rdflib or networkx) unless --all-formats. Nothing is written if any input is bad.
 
-    Example: kg build listings/ --out exports
+    Example: kg build listings/ --out exports --workers 2
     """
     started = time.perf_counter()
     try:
-        graph = knowledge_graph.build(sources or [SAMPLE_DIR], progress=not quiet)
-        written = graph.export(out_dir)
+        corpus = pipeline.build_corpus(sources or [SAMPLE_DIR], progress=not quiet, workers=workers,
+                                       executor=executor, scheduler=scheduler)
+        if len(corpus.papers) > LARGE_CORPUS_PAPERS and not all_formats:
+            written = write_large(corpus, out_dir, progress=not quiet)
+        else:
+            written = knowledge_graph.KnowledgeGraph(rdf.to_graph(corpus)).export(out_dir)
     except KGError as err:
         _fail(err)
     if not quiet:
-        counts = {}
-        for _, data in graph.nx.nodes(data=True):
-            counts[data["type"]] = counts.get(data["type"], 0) + 1
-        summary = ", ".join(f"{n} {_plural(t.lower())}" for t, n in sorted(counts.items()))
-        click.echo(f"built {summary}; {graph.nx.number_of_edges()} edges, {len(graph.rdf)} triples "
-                   f"in {time.perf_counter() - started:.1f}s → {len(written)} files in {out_dir}/")
+        counts = Counter(entity.type for entity in corpus.entities.values())
+        counts.update(paper=len(corpus.papers), repository=len(corpus.repos))
+        summary = ", ".join(f"{n} {_plural(t)}" for t, n in sorted(counts.items()))
+        click.echo(f"built {summary}; {len(corpus.edges)} edges in {time.perf_counter() - started:.1f}s "
+                   f"→ {len(written)} files in {out_dir}/")
 
 
 @main.command()
