@@ -15,8 +15,9 @@ True
 from __future__ import annotations
 
 import gc
+import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,11 +42,11 @@ def build_corpus(paths: Iterable[str | Path], progress: bool = True, workers: in
 
     Input errors (kg.errors.InputError) surface before anything is extracted, so a bad file
     never leaves a half-built graph behind. `workers`, `executor` and `scheduler` say where
-    extraction runs (see `extract_all`); they never change the result.
+    extraction runs (see `extract_records`); they never change the result.
     """
     with paused_gc():
         records = read_records(paths)
-        return resolve(extract_all(records, workers, executor, scheduler, progress), load())
+        return resolve(zip(records, extract_records(records, progress, workers, executor, scheduler)), load())
 
 
 @contextmanager
@@ -75,9 +76,9 @@ def extract_batch(records: list[PaperRecord]) -> list[Extraction]:
     return [extract(record, vocabulary) for record in records]
 
 
-def extract_all(records: list[PaperRecord], workers: int = 1, executor: str = "local",
-                scheduler: str | None = None, progress: bool = True) -> Iterator[tuple[PaperRecord, Extraction]]:
-    """(record, extraction) for every record, in input order.
+def extract_records(records: Sequence[PaperRecord], progress: bool = True, workers: int = 1,
+                    executor: str = "local", scheduler: str | None = None) -> list[Extraction]:
+    """The extraction of each record, in input order, wherever it ran:
 
     - `local` with `workers=1`: in this process;
     - `local` with `workers>1`: a pool of that many processes;
@@ -88,29 +89,29 @@ def extract_all(records: list[PaperRecord], workers: int = 1, executor: str = "l
         raise KGError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
     if workers < 1:
         raise KGError(f"--workers {workers}: expected a number of processes ≥ 1")
-    batches = [records[i : i + BATCH] for i in range(0, len(records), BATCH)]
+    batches = [list(records[i : i + BATCH]) for i in range(0, len(records), BATCH)]
+    extractions: list[Extraction] = []
     with _executor(executor, workers, scheduler) as (pool, slots), \
             tqdm(total=len(records), desc="extract", unit="paper", disable=not progress, leave=False) as bar:
-        for batch, extractions in _in_order(pool, slots, batches):
+        for batch in _in_order(pool, slots, batches):
+            extractions += batch
             bar.update(len(batch))
-            yield from zip(batch, extractions)
+    return extractions
 
 
-def _in_order(pool: Executor | None, slots: int, batches: list[list[PaperRecord]]) -> Iterator[tuple[list, list]]:
-    """Each batch with its extractions, in order; at most a few batches per worker in flight,
+def _in_order(pool: Executor | None, slots: int, batches: list[list[PaperRecord]]) -> Iterator[list[Extraction]]:
+    """The extractions of each batch, in order; at most a few batches per worker in flight,
     so neither this process nor a cluster holds the whole corpus in its queues."""
     if pool is None:
-        yield from ((batch, extract_batch(batch)) for batch in batches)
+        yield from map(extract_batch, batches)
         return
-    pending: deque[tuple[list[PaperRecord], Future]] = deque()
+    pending: deque[Future] = deque()
     for batch in batches:
-        pending.append((batch, pool.submit(extract_batch, batch)))
+        pending.append(pool.submit(extract_batch, batch))
         if len(pending) >= 4 * slots:
-            done, future = pending.popleft()
-            yield done, future.result()
+            yield pending.popleft().result()
     while pending:
-        done, future = pending.popleft()
-        yield done, future.result()
+        yield pending.popleft().result()
 
 
 @contextmanager
@@ -120,7 +121,8 @@ def _executor(kind: str, workers: int, scheduler: str | None) -> Iterator[tuple[
         with _dask_client(workers, scheduler) as client:
             yield client.get_executor(pure=False), max(workers, sum(client.nthreads().values()))
     elif workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
+        # forkserver: workers start small, instead of as copies of a process holding the whole corpus
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
             yield pool, workers
     else:
         yield None, 1
