@@ -64,6 +64,7 @@ def run_size(n: int, work: Path, workers: int) -> dict:
     from kg import pipeline
     from kg.large_exports import write_large
     from kg.resolve import resolve
+    from kg.sources import read_sources
     from kg.store import open_store
     from kg.vocabulary import load
 
@@ -73,7 +74,7 @@ def run_size(n: int, work: Path, workers: int) -> dict:
     stages: dict[str, float] = {}
     gc.disable()  # as pipeline.build_corpus does (pipeline.paused_gc)
     started = time.perf_counter()
-    records = pipeline.read_records([source])
+    records = list(read_sources([source]))
     stages["parse"] = time.perf_counter() - started
     mark = time.perf_counter()
     pairs = list(zip(records, pipeline.extract_records(records, progress=False, workers=workers)))

@@ -45,7 +45,7 @@ def build_corpus(paths: Iterable[str | Path], progress: bool = True, workers: in
     extraction runs (see `extract_records`); they never change the result.
     """
     with paused_gc():
-        records = read_records(paths)
+        records = list(read_sources(paths))  # all read first: a bad input stops the build before work starts
         return resolve(zip(records, extract_records(records, progress, workers, executor, scheduler)), load())
 
 
@@ -63,11 +63,6 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def read_records(paths: Iterable[str | Path]) -> list[PaperRecord]:
-    """Every record under `paths`, read in full first so a bad input stops the build before work starts."""
-    return list(read_sources(paths))
 
 
 def extract_batch(records: list[PaperRecord]) -> list[Extraction]:
