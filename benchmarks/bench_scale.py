@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 REPEATS = 3
 SLOW_QUERY_S = 5.0  # a query slower than this cold is timed once, not repeated
+QUERY_TIMEOUT_S = 120.0
 
 
 def _peak_mb() -> float:
@@ -97,39 +98,55 @@ def run_size(n: int, work: Path, workers: int) -> dict:
     stages["total"], cpu["total"] = time.perf_counter() - started, _cpu() - cpu_started
     print(f"{n:,} papers: " + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items()), file=sys.stderr, flush=True)
     mark = time.perf_counter()
-    store = open_store(out / "store")
+    open_store(out / "store")
     reopen = time.perf_counter() - mark
     return {
         "cpu": cpu, "papers": n, "records": sum(len(p.sources) for p in corpus.papers.values()), "workers": workers,
         "triples": triples, "edges": len(corpus.edges), "stages": stages, "write_and_load": write_and_load,
         "peak_mb": _peak_mb(), "nt_bytes": _size(out / "graph.nt"), "store_bytes": _size(out / "store"),
-        "reopen_s": reopen, "queries": time_queries(store),
+        "reopen_s": reopen, "queries": time_queries(out / "store"),
     }
 
 
-def time_queries(store) -> list[dict]:
-    """Median latency of each named query, unbound and with its example's parameters (warm store)."""
-    from kg.query import read_query, run
+def time_queries(store_path: Path) -> list[dict]:
+    """Latency of each named query, unbound and with its example's parameters, each in its own
+    process so one that runs past QUERY_TIMEOUT_S is stopped and reported as such."""
+    import multiprocessing
 
+    context = multiprocessing.get_context("forkserver")
     results = []
     for path in QUERIES:
-        text = read_query(str(path))
+        text = path.read_text(encoding="utf-8")
         example = next((line for line in text.splitlines() if "Example:" in line), "")
         variants = [("", {})]
         params = dict(re.findall(r"--param (\w+)=(\S+)", example))
         if params:
             variants.append((" ".join(f"{k}={v}" for k, v in params.items()), params))
         for label, bound in variants:
-            mark = time.perf_counter()
-            rows = run(store, text, bound)
-            times = [time.perf_counter() - mark]  # cold
-            for _ in range(REPEATS if times[0] < SLOW_QUERY_S else 0):
-                mark = time.perf_counter()
-                run(store, text, bound)
-                times.append(time.perf_counter() - mark)
-            times = times[1:] or times  # warm runs when there are any
-            results.append({"query": path.stem, "params": label, "rows": len(rows.rows), "ms": statistics.median(times) * 1000})
+            receiver, sender = context.Pipe(duplex=False)
+            worker = context.Process(target=_time_query, args=(str(store_path), text, bound, sender))
+            worker.start()
+            answer = receiver.recv() if receiver.poll(QUERY_TIMEOUT_S) else None
+            worker.kill()
+            worker.join()
+            rows, ms = answer if answer else (None, None)
+            results.append({"query": path.stem, "params": label, "rows": rows, "ms": ms})
     return results
+
+
+def _time_query(store_path: str, text: str, bound: dict, sender) -> None:
+    from kg.query import run
+    from kg.store import open_store
+
+    store = open_store(store_path)
+    mark = time.perf_counter()
+    rows = run(store, text, bound)
+    times = [time.perf_counter() - mark]  # cold
+    for _ in range(REPEATS if times[0] < SLOW_QUERY_S else 0):
+        mark = time.perf_counter()
+        run(store, text, bound)
+        times.append(time.perf_counter() - mark)
+    sender.send((len(rows.rows), statistics.median(times[1:] or times) * 1000))
 
 
 def run_rdflib(n: int, work: Path) -> dict:
@@ -170,9 +187,11 @@ def report(size: dict, alt: dict) -> str:
                   f"Peak memory (main process): {size['peak_mb'] / 1024:.2f} GiB. "
                   f"graph.nt {size['nt_bytes'] / 2**20:,.0f} MiB, store/ {size['store_bytes'] / 2**20:,.0f} MiB; "
                   f"reopening the store {size['reopen_s'] * 1000:.0f} ms.", "",
-              f"Queries on the store: median of {REPEATS} warm runs (one cold run when it took over {SLOW_QUERY_S:.0f} s).", "",
+              f"Queries on the store, each in a fresh process: median of {REPEATS} warm runs (one cold run when it "
+              f"took over {SLOW_QUERY_S:.0f} s; stopped after {QUERY_TIMEOUT_S:.0f} s).", "",
               "| query | parameters | rows | ms |", "|---|---|---:|---:|"]
-    lines += [f"| {q['query']} | {q['params'] or '—'} | {q['rows']:,} | {q['ms']:.1f} |" for q in size["queries"]]
+    lines += [f"| {q['query']} | {q['params'] or '—'} | " + (f"{q['rows']:,} | {q['ms']:.1f} |" if q["ms"] is not None
+              else f"? | > {QUERY_TIMEOUT_S:.0f} s (stopped) |") for q in size["queries"]]
     alt_per_m = (alt["load_s"] + alt["turtle_s"]) / (alt["triples"] / 1e6)
     ours_per_m = size["write_and_load"] / per_m
     lines += ["", f"Plain rdflib (`kg.rdf.to_graph` + Turtle) on a {alt['papers']:,}-paper corpus of the same generator "
@@ -193,9 +212,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="also write the report (Markdown) here")
     parser.add_argument("--rdflib-papers", type=int, default=20_000,
                         help="largest corpus given to plain rdflib (it needs ~1.4 GB per million triples)")
+    parser.add_argument("--queries-only", type=Path, metavar="STORE", help="only time the queries on an existing store")
     parser.add_argument("--child", choices=("size", "rdflib"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.queries_only:
+        print(json.dumps(time_queries(args.queries_only)))
+        return
     args.work.mkdir(parents=True, exist_ok=True)
     if args.child:
         result = run_size(sizes[0], args.work, args.workers) if args.child == "size" else run_rdflib(sizes[0], args.work)
