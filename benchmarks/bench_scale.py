@@ -108,9 +108,9 @@ def run_size(n: int, work: Path, workers: int) -> dict:
     }
 
 
-def time_queries(store_path: Path) -> list[dict]:
+def time_queries(store_path: Path, timeout: float = QUERY_TIMEOUT_S) -> list[dict]:
     """Latency of each named query, unbound and with its example's parameters, each in its own
-    process so one that runs past QUERY_TIMEOUT_S is stopped and reported as such."""
+    process so one that runs past `timeout` seconds is stopped and reported as such."""
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
@@ -126,7 +126,7 @@ def time_queries(store_path: Path) -> list[dict]:
             receiver, sender = context.Pipe(duplex=False)
             worker = context.Process(target=_time_query, args=(str(store_path), text, bound, sender))
             worker.start()
-            answer = receiver.recv() if receiver.poll(QUERY_TIMEOUT_S) else None
+            answer = receiver.recv() if receiver.poll(timeout) else None
             worker.kill()
             worker.join()
             rows, ms = answer if answer else (None, None)
@@ -213,11 +213,12 @@ def main() -> None:
     parser.add_argument("--rdflib-papers", type=int, default=20_000,
                         help="largest corpus given to plain rdflib (it needs ~1.4 GB per million triples)")
     parser.add_argument("--queries-only", type=Path, metavar="STORE", help="only time the queries on an existing store")
+    parser.add_argument("--query-timeout", type=float, default=QUERY_TIMEOUT_S, help="seconds before a query is stopped (with --queries-only)")
     parser.add_argument("--child", choices=("size", "rdflib"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.queries_only:
-        print(json.dumps(time_queries(args.queries_only)))
+        print(json.dumps(time_queries(args.queries_only, args.query_timeout)))
         return
     args.work.mkdir(parents=True, exist_ok=True)
     if args.child:
