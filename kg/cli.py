@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from . import evaluate, exports, knowledge_graph, push as push_module, query as query_module, server, state, views
+from . import evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, views
 from .errors import KGError
+from .large_exports import LARGE_CORPUS_PAPERS, is_large, write_large
 from .sample import SAMPLE_DIR
 
 EXIT_USAGE = 2
@@ -36,29 +38,48 @@ def main() -> None:
               help="Folder to write graph.ttl, graph.nt, graph.jsonld, graph.graphml, nodes.csv, edges.csv, graph.html into.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @click.option("--skip-bad", is_flag=True, help="Skip bad entries inside a file (a broken JSONL line) and report how many.")
-def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool) -> None:
+@click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Extract in this many processes (or local Dask workers with --executor dask).")
+@click.option("--executor", type=click.Choice(pipeline.EXECUTORS), default="local", show_default=True,
+              help="Where extraction runs: local processes, or a Dask cluster (pip install 'kg[distributed]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
+@click.option("--all-formats", is_flag=True,
+              help=f"Write every format even above {LARGE_CORPUS_PAPERS:,} papers, where only graph.nt and an Oxigraph store are written by default.")
+def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
+          scheduler: str | None, all_formats: bool) -> None:
     """Build the graph of listing SOURCES (files or folders) and write every export format.
 
     With no SOURCES, builds the bundled sample corpus (five Hugging Face listing pages).
     Nothing is written if any input is bad. The folder also keeps the build state (.kg/)
-    that `kg add` extends.
+    that `kg add` extends. Above 5,000 listing entries only graph.nt and the Oxigraph store
+    store/ are written (streamed, without rdflib or networkx, and without the state for
+    `kg add`) unless --all-formats.
 
-    Example: kg build listings/ --out exports
+    Example: kg build listings/ --out exports --workers 2
     """
     started = time.perf_counter()
     try:
-        result = state.build(sources or [SAMPLE_DIR], out_dir, progress=not quiet, skip_bad=skip_bad)
+        paths = sources or [SAMPLE_DIR]
+        where = {"workers": workers, "executor": executor, "scheduler": scheduler}
+        if not all_formats and is_large(paths):
+            corpus = pipeline.build_corpus(paths, progress=not quiet, **where)
+            write_large(corpus, out_dir, progress=not quiet)
+            if not quiet:
+                click.echo(f"built {len(corpus.papers):,} papers, {len(corpus.entities):,} artifacts, "
+                           f"{len(corpus.repos):,} repositories; {len(corpus.edges):,} edges "
+                           f"in {time.perf_counter() - started:.1f}s → graph.nt and store/ in {out_dir}/")
+            return
+        result = state.build(paths, out_dir, progress=not quiet, skip_bad=skip_bad, **where)
     except KGError as err:
         _fail(err)
     _report_skipped(result)
-    graph, written = result.graph, exports.EXPORT_FILES
     if not quiet:
-        counts = {}
-        for _, data in graph.nx.nodes(data=True):
-            counts[data["type"]] = counts.get(data["type"], 0) + 1
-        summary = ", ".join(f"{n} {_plural(t.lower())}" for t, n in sorted(counts.items()))
+        graph = result.graph
+        counts = Counter(data["type"].lower() for _, data in graph.nx.nodes(data=True))
+        summary = ", ".join(f"{n} {_plural(t)}" for t, n in sorted(counts.items()))
         click.echo(f"built {summary}; {graph.nx.number_of_edges()} edges, {len(graph.rdf)} triples "
-                   f"in {time.perf_counter() - started:.1f}s → {len(written)} files in {out_dir}/")
+                   f"in {time.perf_counter() - started:.1f}s → {len(exports.EXPORT_FILES)} files in {out_dir}/")
 
 
 @main.command()

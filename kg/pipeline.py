@@ -1,36 +1,142 @@
 """The main job: listing files → records → extractions → a resolved Corpus.
 
+Extraction is a pure function of one paper, so it runs wherever there are cores: in this
+process (`workers=1`), in a pool of local processes (`workers>1`), or on a Dask cluster
+(`executor="dask"`, the optional `kg[distributed]` extra). Resolution sorts its input, so the
+corpus is the same wherever and in whatever order the papers were extracted.
+
 >>> from kg.sample import SAMPLE_DIR
 >>> corpus = build_corpus([SAMPLE_DIR], progress=False)
 >>> len(corpus.papers)
 310
+>>> build_corpus([SAMPLE_DIR], workers=2, progress=False) == corpus
+True
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from tqdm import tqdm
 
+from .errors import KGError
 from .extract import extract
 from .model import Corpus, Extraction, PaperRecord
 from .resolve import resolve
 from .sources import read_sources
 from .vocabulary import load
 
+EXECUTORS = ("local", "dask")
+"""Where extraction runs: `local` (this process, or a pool of `workers` processes) or `dask`."""
+BATCH = 256  # papers per task: large enough to hide the cost of a task, small enough to balance cores
 
-def build_corpus(paths: Iterable[str | Path], progress: bool = True) -> Corpus:
+
+def build_corpus(paths: Iterable[str | Path], progress: bool = True, workers: int = 1,
+                 executor: str = "local", scheduler: str | None = None) -> Corpus:
     """Read every listing under `paths`, extract from each paper, and resolve the corpus.
 
     Input errors (kg.errors.InputError) surface before anything is extracted, so a bad file
-    never leaves a half-built graph behind.
+    never leaves a half-built graph behind. `workers`, `executor` and `scheduler` say where
+    extraction runs (see `extract_records`); they never change the result.
     """
-    records = list(read_sources(paths))
-    return resolve(zip(records, extract_records(records, progress)), load())
+    with paused_gc():
+        records = list(read_sources(paths))  # all read first: a bad input stops the build before work starts
+        return resolve(zip(records, extract_records(records, progress, workers, executor, scheduler)), load())
 
 
-def extract_records(records: Sequence[PaperRecord], progress: bool = True) -> list[Extraction]:
-    """The extraction of each record, in order: the step `kg add` runs on new listings only."""
-    vocabulary = load()
-    bar = tqdm(records, desc="extract", unit="paper", disable=not progress, leave=False)
-    return [extract(record, vocabulary) for record in bar]
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for bulk work (reference counting still frees memory).
+
+    A corpus is millions of long-lived objects without cycles; the collector rescans them
+    over and over while they are created, which took ~70% of resolution time at 100k papers.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def extract_batch(records: list[PaperRecord]) -> list[Extraction]:
+    """Extract from a batch of papers: the unit of work shipped to a process or a Dask worker."""
+    vocabulary = load()  # cached per process
+    return [extract(record, vocabulary) for record in records]
+
+
+def extract_records(records: Sequence[PaperRecord], progress: bool = True, workers: int = 1,
+                    executor: str = "local", scheduler: str | None = None) -> list[Extraction]:
+    """The extraction of each record, in input order, wherever it ran:
+
+    - `local` with `workers=1`: in this process;
+    - `local` with `workers>1`: a pool of that many processes;
+    - `dask`: the Dask cluster at `scheduler` (e.g. tcp://10.0.0.5:8786), or with none a
+      local Dask cluster of `workers` processes on 127.0.0.1.
+    """
+    if executor not in EXECUTORS:
+        raise KGError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
+    if workers < 1:
+        raise KGError(f"--workers {workers}: expected a number of processes ≥ 1")
+    batches = [list(records[i : i + BATCH]) for i in range(0, len(records), BATCH)]
+    extractions: list[Extraction] = []
+    with _executor(executor, workers, scheduler) as (pool, slots), \
+            tqdm(total=len(records), desc="extract", unit="paper", disable=not progress, leave=False) as bar:
+        for batch in _in_order(pool, slots, batches):
+            extractions += batch
+            bar.update(len(batch))
+    return extractions
+
+
+def _in_order(pool: Executor | None, slots: int, batches: list[list[PaperRecord]]) -> Iterator[list[Extraction]]:
+    """The extractions of each batch, in order; at most a few batches per worker in flight,
+    so neither this process nor a cluster holds the whole corpus in its queues."""
+    if pool is None:
+        yield from map(extract_batch, batches)
+        return
+    pending: deque[Future] = deque()
+    for batch in batches:
+        pending.append(pool.submit(extract_batch, batch))
+        if len(pending) >= 4 * slots:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+@contextmanager
+def _executor(kind: str, workers: int, scheduler: str | None) -> Iterator[tuple[Executor | None, int]]:
+    """The executor to submit batches to (None: this process) and how many run at once."""
+    if kind == "dask":
+        with _dask_client(workers, scheduler) as client:
+            yield client.get_executor(pure=False), max(workers, sum(client.nthreads().values()))
+    elif workers > 1:
+        # forkserver: workers start small, instead of as copies of a process holding the whole corpus
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+            yield pool, workers
+    else:
+        yield None, 1
+
+
+@contextmanager
+def _dask_client(workers: int, scheduler: str | None) -> Iterator[object]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise KGError("--executor dask needs Dask: pip install 'kg[distributed]'") from None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="5s")
+        except OSError as err:
+            raise KGError(f"cannot reach the Dask scheduler at {scheduler} ({err})") from None
+        with client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
+                      processes=True) as cluster, Client(cluster) as client:
+        yield client

@@ -8,10 +8,13 @@ listing-entry IRIs are hashes of their content, so the same input always gives t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
+from typing import IO
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .ids import iri
@@ -73,7 +76,7 @@ def triples(corpus: Corpus) -> Iterator[Triple]:
         yield node, KG.inVocabulary, Literal(entity.known)
         for alias in sorted(entity.aliases):
             yield node, SKOS.altLabel, Literal(alias)
-    for url in corpus.repos:
+    for url in sorted(corpus.repos):  # sorted: a set's order changes with the hash seed
         node = URIRef(url)
         yield node, RDF.type, KG.Repository
         yield node, RDF.type, SCHEMA.SoftwareSourceCode
@@ -148,3 +151,61 @@ def new_graph() -> Graph:
 def ontology() -> Graph:
     """The kg ontology as an rdflib Graph."""
     return Graph().parse(ONTOLOGY_FILE, format="turtle")
+
+
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def ntriples_term(term: URIRef | Literal | BNode) -> str:
+    """One term in N-Triples syntax, without rdflib's serializer (which is ~5× slower per term).
+
+    >>> ntriples_term(URIRef("https://x.org/a b")), ntriples_term(Literal('say "hi"\\n'))
+    ('<https://x.org/a\\\\u0020b>', '"say \\\\"hi\\\\"\\\\n"')
+    >>> ntriples_term(Literal(3)), ntriples_term(Literal("chat", lang="fr"))
+    ('"3"^^<http://www.w3.org/2001/XMLSchema#integer>', '"chat"@fr')
+    """
+    if isinstance(term, URIRef):
+        return f"<{_IRI_UNSAFE.sub(_uchar, term) if _IRI_UNSAFE.search(term) else term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    text = f'"{term.translate(_LITERAL_ESCAPES)}"'
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype is None or term.datatype == XSD.string:
+        return text
+    return f"{text}^^<{term.datatype}>"
+
+
+def _uchar(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04X}"
+
+
+def write_ntriples(corpus: Corpus, out: IO[str]) -> int:
+    """Stream the ontology and every triple of the corpus into `out` as N-Triples; return how many.
+
+    Nothing is held besides the corpus, so this works for graphs far larger than an rdflib
+    Graph can hold (a million papers is ~70M triples). The order is that of `triples`, which
+    is deterministic, so the same corpus always gives the same file. The output is what a
+    triple store's bulk loader reads (Oxigraph, Virtuoso, Blazegraph, QLever).
+
+    >>> import io
+    >>> from kg.pipeline import build_corpus
+    >>> from kg.sample import SAMPLE_DIR
+    >>> corpus = build_corpus([SAMPLE_DIR], progress=False)
+    >>> out = io.StringIO()
+    >>> n = write_ntriples(corpus, out)
+    >>> n == len(out.getvalue().splitlines()) and len(Graph().parse(data=out.getvalue(), format="nt")) == len(to_graph(corpus))
+    True
+    """
+    count = 0
+    for chunk in _chunks(chain(sorted(ontology()), triples(corpus)), 10_000):
+        out.write("".join(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in chunk))
+        count += len(chunk)
+    return count
+
+
+def _chunks(items: Iterable[Triple], size: int) -> Iterator[list[Triple]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

@@ -33,6 +33,8 @@ False
 """
 from __future__ import annotations
 
+from typing import Any
+
 import gzip
 import hashlib
 from collections.abc import Iterable, Sequence
@@ -92,18 +94,22 @@ class Result:
     written: bool = False
 
 
-def build(paths: Iterable[str | Path], out_dir: str | Path, progress: bool = True, skip_bad: bool = False) -> Result:
+def build(paths: Iterable[str | Path], out_dir: str | Path, progress: bool = True, skip_bad: bool = False,
+          **where: Any) -> Result:
     """Build the graph of the listings under `paths` into `out_dir`, with the state `add` extends.
 
     `skip_bad`: skip bad entries inside a file (listed in Result.bad) instead of stopping.
+    `where`: where extraction runs (`workers`, `executor`, `scheduler` of
+    `pipeline.extract_records`); it never changes the result.
     """
     result = Result()
-    new = _read_new(expand(paths), State(FORMAT, code_hash()), result, skip_bad, progress)
+    new = _read_new(expand(paths), State(FORMAT, code_hash()), result, skip_bad, progress, where)
     _write(Path(out_dir), None, new, {}, False, result, progress)
     return result
 
 
-def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = True, skip_bad: bool = False) -> Result:
+def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = True, skip_bad: bool = False,
+        **where: Any) -> Result:
     """Add the listings under `paths` to the graph in `graph_dir` (written by `build`) and rewrite its exports.
 
     Nothing is written when every file is already there, or when any input is bad.
@@ -112,7 +118,7 @@ def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = Tru
     atomic.recover(folder)
     record, state = _state_of(folder)
     result = Result()
-    new = _read_new(expand(paths), state, result, skip_bad, progress)
+    new = _read_new(expand(paths), state, result, skip_bad, progress, where)
     stale = state.code != code_hash()
     if new or stale:
         _write(folder, record, new, {s.name: s for s in state.sources if s.name not in new}, stale, result, progress)
@@ -144,7 +150,7 @@ def _state_of(folder: Path) -> tuple[dict, State]:
 
 
 def _read_new(files: Sequence[tuple[Path, str]], state: State, result: Result, skip_bad: bool,
-              progress: bool) -> dict[str, tuple[StoredFile, list[Entry]]]:
+              progress: bool, where: dict[str, Any]) -> dict[str, tuple[StoredFile, list[Entry]]]:
     """Read and extract the files that are not in `state` yet: name → (source, entries)."""
     known = {s.name: s.sha256 for s in state.sources}
     by_content = {s.sha256: s.name for s in state.sources}
@@ -169,7 +175,7 @@ def _read_new(files: Sequence[tuple[Path, str]], state: State, result: Result, s
 
     records = {name: list(read_file(path, name, skip)) for path, name, _ in todo}  # every input checked first
     flat = [r for rs in records.values() for r in rs]
-    extractions = iter(extract_records(flat, progress) if flat else [])
+    extractions = iter(extract_records(flat, progress, **where) if flat else [])
     new: dict[str, tuple[StoredFile, list[Entry]]] = {}
     for path, name, sha in todo:
         entries = [Entry(r, next(extractions)) for r in records[name]]
