@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -120,32 +121,49 @@ class Workers:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker, args=(self._store_path, child), daemon=True)
         process.start()
-        self._all.append(process)
         try:
             ready = parent.poll(STARTUP_SECONDS) and parent.recv() == "ready"
         except EOFError:  # it died opening the store
             ready = False
         if not ready:
             process.kill()
+            process.join()
             raise KGError(f"a query worker could not open the store at {self._store_path}")
+        self._all.append(process)
         return process, parent
 
     def _replace(self, process) -> None:
+        """Put a new worker in the place of one that was cut or died, retrying until it opens
+        the store: a lost slot is never refilled, so after a few crashes nothing would answer."""
         process.kill()
         process.join()
-        self._all.remove(process)
-        self._idle.put(self._start())
+        if process in self._all:
+            self._all.remove(process)
+        delay = 0.5
+        while True:
+            try:
+                self._idle.put(self._start())
+                return
+            except KGError as err:
+                print(f"kg serve: {err}; trying again in {delay:g} s", file=sys.stderr)
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     def answer(self, query: str, media: str) -> bytes:
         try:
             process, conn = worker = self._idle.get(timeout=QUEUE_WAIT)
         except queue.Empty:
             raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE, f"busy: no query worker free within {QUEUE_WAIT:g} s") from None
-        conn.send((query, media))
-        if not conn.poll(self.timeout):
-            threading.Thread(target=self._replace, args=(process,), daemon=True).start()  # answer at once
-            raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE, f"query cut at the time limit of {self.timeout:g} s")
-        ok, payload = conn.recv()
+        try:
+            conn.send((query, media))
+            if not conn.poll(self.timeout):
+                threading.Thread(target=self._replace, args=(process,), daemon=True).start()  # answer at once
+                raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE, f"query cut at the time limit of {self.timeout:g} s")
+            ok, payload = conn.recv()
+        except (EOFError, OSError):  # the worker died on this query (a crash in the store, out of memory)
+            threading.Thread(target=self._replace, args=(process,), daemon=True).start()
+            raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE, "the query's worker died running it; the "
+                               "query was not answered (other queries are)") from None
         self._idle.put(worker)
         if not ok:
             raise RequestError(HTTPStatus.BAD_REQUEST, f"SPARQL query failed: {payload}")
@@ -155,6 +173,14 @@ class Workers:
         for process in self._all:
             process.kill()
             process.join()
+
+
+class Server(ThreadingHTTPServer):
+    """The standard threading server with a listen backlog for many clients at once: the
+    default of 5 reset connections under the 50-client load test (benchmarks/bench_endpoint_load.py)."""
+
+    request_queue_size = 128
+    daemon_threads = True
 
 
 @dataclass
@@ -260,7 +286,7 @@ def serve(graph: Path, store: Path | None, host: str, port: int, timeout: float,
         pool = Workers(store, workers, timeout)
         handler = type("BoundHandler", (Handler,), {"endpoint": Endpoint(pool)})
         try:
-            httpd = ThreadingHTTPServer((host, port), handler)
+            httpd = Server((host, port), handler)
         except OSError as err:
             pool.close()
             raise KGError(f"cannot listen on {host}:{port} ({err.strerror})") from None
