@@ -154,3 +154,9 @@ def test_code_claimed_without_a_link_is_promised():
     assert status("The dataset and code are publicly available. See https://github.com/a/b.") == "released"
     assert status("StormBench will be publicly available.") == "promised"
     assert status("The data source is public and large.") == "none"
+
+
+def test_comparable_performance_with_is_a_comparison():
+    found = relations("GlowNet: Lighter Backbones", "GlowNet achieves comparable performance with EfficientNet-B0 on ImageNet.")
+    assert ("comparesWith", "EfficientNet-B0") in found
+    assert ("buildsOn", "EfficientNet-B0") not in found

@@ -47,7 +47,7 @@ _COMPARE = re.compile(
     r"\b(?:outperform\w*|out-perform\w*|surpass\w*|better\s+than|superior\s+to|compared?\s+(?:to|with|against)|"
     r"comparisons?\s+(?:to|with|against)|comparing\s+(?:to|with)|beat\w*|exceed\w*|rival\w*|"
     r"competitive\s+with|on\s+par\s+with|improv(?:es|ed|ing)?\s+upon|improvements?\s+over|gains?\s+over|"
-    r"similar\s+(?:performance|accuracy|results)\s+(?:to|as)|the\s+size\s+of|as\s+many\s+\w+\s+as|"
+    r"(?:similar|comparable)\s+(?:performance|accuracy|results)\s+(?:to|as|with)|the\s+size\s+of|as\s+many\s+\w+\s+as|"
     r"previous\s+(?:state-of-the-art|best)|prior\s+(?:art|work|methods?))\b",
     re.I,
 )
@@ -123,7 +123,8 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
     if _AFTER_BUILD.match(after):
         return ("buildsOn",), True
     compare, build = _last(_COMPARE, before), _last(_BUILD, before)
-    if compare > build or _COMPARE_NEAR.search(before):
+    # on a tie the comparison phrase ends in a build word ("comparable performance with"): it wins
+    if (compare >= 0 and compare >= build) or _COMPARE_NEAR.search(before):
         return ("comparesWith",), True
     return ("buildsOn",), build >= 0
 
