@@ -180,7 +180,6 @@ class Server(ThreadingHTTPServer):
     default of 5 reset connections under the 50-client load test (benchmarks/bench_endpoint_load.py)."""
 
     request_queue_size = 128
-    daemon_threads = True
 
 
 @dataclass
