@@ -181,8 +181,10 @@ def _uchar(match: re.Match) -> str:
     return f"\\u{ord(match.group()):04X}"
 
 
-def write_ntriples(corpus: Corpus, out: IO[str]) -> int:
+def write_ntriples(corpus: Corpus, out: IO[str], with_ontology: bool = True) -> int:
     """Stream the ontology and every triple of the corpus into `out` as N-Triples; return how many.
+
+    `with_ontology=False` leaves the ontology out: for triples appended to a graph that has it.
 
     Nothing is held besides the corpus, so this works for graphs far larger than an rdflib
     Graph can hold (a million papers is ~70M triples). The order is that of `triples`, which
@@ -199,7 +201,7 @@ def write_ntriples(corpus: Corpus, out: IO[str]) -> int:
     True
     """
     count = 0
-    for chunk in _chunks(chain(sorted(ontology()), triples(corpus)), 10_000):
+    for chunk in _chunks(chain(sorted(ontology()) if with_ontology else (), triples(corpus)), 10_000):
         out.write("".join(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in chunk))
         count += len(chunk)
     return count

@@ -9,6 +9,10 @@
   ("ResNet-101") linked to their family;
 - cites: a paper that names an entity another paper of the corpus introduces cites that paper;
 - results: each reported number is tied to its dataset node (and its model node, if any).
+
+The same rules resolve new records onto a graph that already exists (kg.append): an
+`Existing` answers which titles, names and repositories the graph already has, so that
+they keep their node, and which papers introduce each entity (for cites).
 """
 from __future__ import annotations
 
@@ -19,12 +23,51 @@ from .ids import entity_id, paper_id
 from .model import ENTITY_TYPES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord, ResolvedResult, Result
 from .vocabulary import Vocabulary, load, name_key
 
+class Existing:
+    """What a graph already holds, asked while resolving new records onto it; by default nothing.
+
+    `resolve` of a whole corpus starts from nothing. Adding to a large graph (kg.append)
+    answers from the graph's index and store, so that a known title or name keeps the node
+    it has rather than getting a second one.
+    """
+
+    def paper(self, key: str) -> Paper | None:
+        """The paper with this title key, with its stored attributes and no sources, or None."""
+        return None
+
+    def paper_id_taken(self, pid: str) -> bool:
+        """Whether a paper (of another title) already has this id."""
+        return False
+
+    def entity(self, key: str) -> Entity | None:
+        """The entity one of whose names has this name key, without aliases, or None."""
+        return None
+
+    def entity_by_id(self, eid: str) -> Entity | None:
+        """The entity with this id, without aliases, or None."""
+        return None
+
+    def repo(self, key: str) -> str | None:
+        """The repository URL as first written, for its lower-cased URL, or None."""
+        return None
+
+    def introducers(self, entities: Iterable[str]) -> dict[str, set[str]]:
+        """The papers that introduce each of `entities` (those no paper introduces may be left out)."""
+        return {}
+
+
+NOTHING = Existing()
 VOCABULARY_EVIDENCE = Evidence("Curated vocabulary (kg/data/vocabulary.tsv).", "vocabulary", 1.0)
 CODE_STATUS_RANK = {"none": 0, "promised": 1, "released": 2}
 
 
-def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabulary | None = None) -> Corpus:
-    """Merge (record, extraction) pairs into a Corpus. The result does not depend on input order."""
+def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabulary | None = None,
+            existing: Existing = NOTHING) -> Corpus:
+    """Merge (record, extraction) pairs into a Corpus. The result does not depend on input order.
+
+    `existing`: a graph the records are added to; papers and entities it already has come
+    out with their stored id, label and type (and no sources or aliases but the new ones).
+    """
     vocab = vocabulary or load()
     corpus = Corpus()
     paper_keys: dict[str, str] = {}  # title key → paper id
@@ -37,7 +80,7 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
     results: list[tuple[str, Result, dict[str, str]]] = []  # (paper, result, the paper's acronym → long-form keys)
 
     for record, extraction in sorted(items, key=lambda item: (item[0].source.path, item[0].source.line)):
-        pid = _paper(corpus, paper_keys, record, extraction)
+        pid = _paper(corpus, paper_keys, record, extraction, existing)
         same = {name_key(a): name_key(r.surface) for r in extraction.relations if not r.canonical for a in r.aliases}
         for relation in extraction.relations:
             key = name_key(relation.canonical or relation.surface)
@@ -53,29 +96,36 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
             evidence[(pid, relation.predicate, key)].add(relation.evidence)
         results.extend((pid, result, same) for result in extraction.results)
         for url, ev in extraction.repos:
-            url = repo_case.setdefault(url.lower(), url)  # GitHub names are case-insensitive
+            if url.lower() not in repo_case:  # GitHub names are case-insensitive
+                repo_case[url.lower()] = existing.repo(url.lower()) or url
+            url = repo_case[url.lower()]
             corpus.repos.add(url)
             evidence[(pid, "releasesCode", url)].add(ev)
 
-    ids = _entities(corpus, vocab, names, types, canonical)
+    ids = _entities(corpus, vocab, names, types, canonical, existing)
     for (subject, predicate, target), evs in sorted(evidence.items()):
         corpus.edges.append(Edge(subject, predicate, ids.get(target, target), _sorted(evs)))
-    _lineage(corpus, vocab, ids, families, evidence)
-    _results(corpus, vocab, ids, results)
-    _cites(corpus)
+    _lineage(corpus, vocab, ids, families, evidence, existing)
+    _results(corpus, vocab, ids, results, existing)
+    _cites(corpus, existing)
     corpus.edges.sort(key=lambda e: (e.subject, e.predicate, e.object))
     return corpus
 
 
-def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction: Extraction) -> str:
+def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction: Extraction, existing: Existing) -> str:
     key = name_key(record.title) or record.title
     pid = keys.get(key)
     if pid is None:
-        pid = paper_id(record.title)
-        while pid in corpus.papers:  # another title with the same slug
-            pid += "-x"
+        stored = existing.paper(key)
+        if stored is not None:
+            pid = stored.id
+            corpus.papers[pid] = stored
+        else:
+            pid = paper_id(record.title)
+            while pid in corpus.papers or existing.paper_id_taken(pid):  # another title with the same slug
+                pid += "-x"
+            corpus.papers[pid] = Paper(pid, record.title, record.abstract, authors=record.authors)
         keys[key] = pid
-        corpus.papers[pid] = Paper(pid, record.title, record.abstract, authors=record.authors)
     paper = corpus.papers[pid]
     if record.source not in paper.sources:
         paper.sources.append(record.source)
@@ -87,32 +137,39 @@ def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction
     return pid
 
 
-def _entities(corpus: Corpus, vocab: Vocabulary, names, types, canonical) -> dict[str, str]:
-    """Create one Entity per key; return entity key → node id."""
+def _entities(corpus: Corpus, vocab: Vocabulary, names, types, canonical, existing: Existing) -> dict[str, str]:
+    """Create one Entity per key (or take the existing one with that key); return entity key → node id."""
     ids: dict[str, str] = {}
     for key in sorted(names):
         term = vocab.terms.get(canonical.get(key, ""))
-        if term:
+        stored = existing.entity(key)
+        if stored is not None:
+            label, type_ = stored.label, stored.type
+        elif term:
             label, type_ = term.label, term.type
         else:
             label = max(sorted(names[key]), key=lambda n: names[key][n])
             type_ = max(ENTITY_TYPES, key=lambda t: (types[key][t], -ENTITY_TYPES.index(t)))
-        ids[key] = _add_entity(corpus, label, type_, set(names[key]), known=term is not None)
+        ids[key] = _add_entity(corpus, label, type_, set(names[key]), term is not None, existing)
     return ids
 
 
-def _add_entity(corpus: Corpus, label: str, type_: str, aliases: set[str], known: bool) -> str:
+def _add_entity(corpus: Corpus, label: str, type_: str, aliases: set[str], known: bool, existing: Existing) -> str:
+    """The id of the entity of this label and type, created (or taken from `existing`) if new; aliases added."""
     eid = entity_id(type_, label)
-    entity = corpus.entities.setdefault(eid, Entity(eid, label, type_, set(), known))
+    if eid not in corpus.entities:
+        corpus.entities[eid] = existing.entity_by_id(eid) or Entity(eid, label, type_, set(), known)
+    entity = corpus.entities[eid]
     entity.aliases |= {a for a in aliases if a != entity.label}
     return eid
 
 
-def _lineage(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], families: dict[str, str], evidence) -> None:
+def _lineage(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], families: dict[str, str], evidence,
+             existing: Existing) -> None:
     """variantOf / buildsOn edges between entities, from the vocabulary and from matched variants."""
     def node(label: str) -> str:
         term = vocab.terms[label]
-        return _add_entity(corpus, term.label, term.type, set(term.aliases), known=True)
+        return _add_entity(corpus, term.label, term.type, set(term.aliases), True, existing)
 
     for key, eid in sorted(ids.items()):
         entity = corpus.entities[eid]
@@ -128,12 +185,16 @@ def _lineage(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], families: d
             corpus.edges.append(Edge(eid, "buildsOn", node(parent), (VOCABULARY_EVIDENCE,)))
 
 
-def _results(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], results) -> None:
+def _results(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], results, existing: Existing) -> None:
     """Tie each reported result to its dataset node (and model node, when the model is one)."""
     def node(name: str, same: dict[str, str]) -> str | None:
         term = vocab.lookup(name)
         key = name_key(term.label if term else name)
-        return ids.get(same.get(key, key))
+        key = same.get(key, key)
+        if key in ids:
+            return ids[key]
+        stored = existing.entity(key)
+        return stored.id if stored else None
 
     found = set()
     for pid, result, same in results:
@@ -144,12 +205,14 @@ def _results(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], results) ->
     corpus.results = sorted(found, key=lambda r: (r.paper, r.dataset, r.metric, r.value, r.model_name, r.evidence.sentence))
 
 
-def _cites(corpus: Corpus) -> None:
+def _cites(corpus: Corpus, existing: Existing) -> None:
     """A paper naming an entity that exactly one other paper introduces cites that paper."""
     introducers: dict[str, set[str]] = defaultdict(set)
     for edge in corpus.edges:
         if edge.predicate == "introduces":
             introducers[edge.object].add(edge.subject)
+    for eid, papers in existing.introducers(edge.object for edge in corpus.edges).items():
+        introducers[eid] |= papers
     cites: dict[tuple[str, str], set[Evidence]] = defaultdict(set)
     for edge in corpus.edges:
         owners = introducers.get(edge.object, set())
