@@ -103,7 +103,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, progress: bool = Tru
     `pipeline.extract_records`); it never changes the result.
     """
     result = Result()
-    new = _read_new(expand(paths), State(FORMAT, code_hash()), result, skip_bad, progress, where)
+    new = read_new(triage(expand(paths), (), result), result, skip_bad, progress, where)
     _write(Path(out_dir), None, new, {}, False, result, progress)
     return result
 
@@ -118,7 +118,7 @@ def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = Tru
     atomic.recover(folder)
     record, state = _state_of(folder)
     result = Result()
-    new = _read_new(expand(paths), state, result, skip_bad, progress, where)
+    new = read_new(triage(expand(paths), state.sources, result), result, skip_bad, progress, where)
     stale = state.code != code_hash()
     if new or stale:
         _write(folder, record, new, {s.name: s for s in state.sources if s.name not in new}, stale, result, progress)
@@ -149,11 +149,14 @@ def _state_of(folder: Path) -> tuple[dict, State]:
     return record, state
 
 
-def _read_new(files: Sequence[tuple[Path, str]], state: State, result: Result, skip_bad: bool,
-              progress: bool, where: dict[str, Any]) -> dict[str, tuple[StoredFile, list[Entry]]]:
-    """Read and extract the files that are not in `state` yet: name → (source, entries)."""
-    known = {s.name: s.sha256 for s in state.sources}
-    by_content = {s.sha256: s.name for s in state.sources}
+def triage(files: Sequence[tuple[Path, str]], sources: Sequence[StoredFile], result: Result) -> list[tuple[Path, str, str]]:
+    """(path, name, SHA-256) of the files to read: those not among `sources` (the graph's files) yet.
+
+    A file with a known name and content is noted in `result.unchanged`, a copy of another
+    file's content in `result.duplicates`; a known name with new content is to be read.
+    """
+    known = {s.name: s.sha256 for s in sources}
+    by_content = {s.sha256: s.name for s in sources}
     todo: list[tuple[Path, str, str]] = []
     for path, name in files:
         try:
@@ -167,6 +170,12 @@ def _read_new(files: Sequence[tuple[Path, str]], state: State, result: Result, s
         else:
             by_content[sha] = name
             todo.append((path, name, sha))
+    return todo
+
+
+def read_new(todo: Sequence[tuple[Path, str, str]], result: Result, skip_bad: bool, progress: bool,
+             where: dict[str, Any]) -> dict[str, tuple[StoredFile, list[Entry]]]:
+    """Read and extract the files `triage` chose: name → (source, entries); every file is read before any extraction."""
 
     def skip(error: InputError) -> None:
         if not skip_bad:
