@@ -64,7 +64,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
         where = {"workers": workers, "executor": executor, "scheduler": scheduler}
         if not all_formats and is_large(paths):
             corpus = pipeline.build_corpus(paths, progress=not quiet, **where)
-            write_large(corpus, out_dir, progress=not quiet)
+            write_large(corpus, out_dir, progress=not quiet, listings=paths)
             if not quiet:
                 click.echo(f"built {len(corpus.papers):,} papers, {len(corpus.entities):,} artifacts, "
                            f"{len(corpus.repos):,} repositories; {len(corpus.edges):,} edges "

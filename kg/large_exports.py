@@ -6,9 +6,11 @@ use to a reader. So above `LARGE_CORPUS_PAPERS` papers `kg build` writes only:
 
 - `graph.nt`: every triple (ontology first), streamed in a deterministic order;
 - `store/`: an on-disk Oxigraph store bulk-loaded from it, which `kg query --store` answers
-  on in milliseconds and any process can reopen in under a second.
+  on in milliseconds and any process can reopen in under a second;
+- `.kg/index.sqlite`: the titles, names, repositories and files in the graph, which
+  `kg add` resolves new papers against (kg.large_index, kg.append).
 
-Both are written under temporary names and moved into place only when both are complete;
+All are written under temporary names and moved into place only when all are complete;
 export files of an earlier, smaller build in the same folder are removed, so the folder never
 mixes two graphs.
 
@@ -40,6 +42,7 @@ from .model import Corpus
 from .pipeline import paused_gc
 from .rdf import write_ntriples
 from .sources import read_sources
+from .large_index import install_index, write_index
 from .store import load_store
 
 LARGE_CORPUS_PAPERS = 5_000
@@ -60,14 +63,18 @@ def is_large(paths: Iterable[str | Path]) -> bool:
         return False
 
 
-def write_large(corpus: Corpus, out_dir: str | Path, progress: bool = True) -> list[Path]:
-    """Write `graph.nt` and the Oxigraph store `store/` into `out_dir`, all or nothing."""
+def write_large(corpus: Corpus, out_dir: str | Path, progress: bool = True, listings: Iterable[str | Path] = ()) -> list[Path]:
+    """Write `graph.nt`, the Oxigraph store `store/` and the index for `kg add` into `out_dir`, all or nothing.
+
+    `listings`: the files or folders the corpus was read from, which the index records.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build.", dir=out))
     try:
         with paused_gc(), open(staging / "graph.nt", "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER) as handle:
             write_ntriples(corpus, handle)
+        write_index(corpus, staging, listings)
         store = load_store([staging / "graph.nt"], staging / STORE_DIR, progress=progress)
         del store  # closes RocksDB before its folder moves
         _replace(staging, out)
@@ -87,3 +94,4 @@ def _replace(staging: Path, out: Path) -> None:
         if name != "graph.nt":
             (out / name).unlink(missing_ok=True)
     shutil.rmtree(out / META, ignore_errors=True)  # a small build's state no longer describes the folder
+    install_index(staging, out)

@@ -53,7 +53,8 @@ def test_large_build_writes_ntriples_and_a_store_and_drops_stale_formats(tmp_pat
     monkeypatch.setattr(kg.large_exports, "LARGE_CORPUS_PAPERS", 100)  # the sample's 310 papers count as large
     result = CliRunner().invoke(kg.cli.main, ["build", "--out", str(out), "--workers", "2"], catch_exceptions=False)
     assert result.exit_code == 0 and "310 papers" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["graph.nt", "store"]
+    assert sorted(p.name for p in out.iterdir()) == [".kg", "graph.nt", "store"]
+    assert sorted(p.name for p in (out / ".kg").iterdir()) == ["index.sqlite"]
     rows = run(open_store(out / "store"), "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }")
     assert rows.rows == [["310"]]
 
