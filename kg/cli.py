@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, views
+from . import append as append_module, evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, views
 from .errors import KGError
 from .large_exports import LARGE_CORPUS_PAPERS, is_large, write_large
 from .sample import SAMPLE_DIR
@@ -53,8 +53,8 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
     With no SOURCES, builds the bundled sample corpus (five Hugging Face listing pages).
     Nothing is written if any input is bad. The folder also keeps the build state (.kg/)
     that `kg add` extends. Above 5,000 listing entries only graph.nt and the Oxigraph store
-    store/ are written (streamed, without rdflib or networkx, and without the state for
-    `kg add`) unless --all-formats.
+    store/ are written (streamed, without rdflib or networkx), with an index that `kg add`
+    appends new papers against, unless --all-formats.
 
     Example: kg build listings/ --out exports --workers 2
     """
@@ -137,14 +137,24 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
     the same content under another name is skipped. The result equals `kg build` over every
     file added, in any order. Nothing is written if any input is bad.
 
+    On a large graph (graph.nt and store/ only) the new papers are appended instead: no
+    export is rewritten, nothing already in the graph is revised, and a known name with new
+    content is refused; `kg build` of every file gives the canonical graph (README, kg/append.py).
+
     Example: kg add listings/2026-03-12.txt --graph exports
     """
     try:
-        result = state.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
+        if append_module.is_large_graph(graph_dir):
+            result = append_module.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
+        else:
+            result = state.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
     except KGError as err:
         _fail(err)
     _report_skipped(result)
     if quiet:
+        return
+    if isinstance(result, append_module.Appended):
+        _report_appended(result, graph_dir)
         return
     known = f"{len(result.unchanged) + len(result.duplicates)} already in the graph"
     if result.written:
@@ -153,6 +163,17 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
                    f"{graph.nx.number_of_edges()} edges → {len(exports.EXPORT_FILES)} files in {graph_dir}/")
     else:
         click.echo(f"nothing new ({known}); {graph_dir}/ unchanged")
+
+
+def _report_appended(result: append_module.Appended, graph_dir: Path) -> None:
+    known = f"{len(result.unchanged) + len(result.duplicates)} already in the graph"
+    if not result.written:
+        click.echo(f"nothing new ({known}); {graph_dir}/ unchanged")
+        return
+    click.echo(f"appended {len(result.changed)} file(s), {known}: {result.papers:,} new papers, {result.relisted:,} "
+               f"listed again, {result.entities:,} new artifacts; {result.triples:,} triples in "
+               f"{sum(result.seconds.values()):.1f}s → graph.nt and store/ in {graph_dir}/ "
+               f"(`kg build` gives the canonical graph)")
 
 
 def _report_skipped(result: state.Result) -> None:
