@@ -21,14 +21,16 @@ What an append gives, compared with `kg build` over every file:
   every mention, which new papers can change); a paper listed again keeps its title,
   abstract, authors and code status (a build takes the first listing by file name and line,
   and the best code status of all);
-- cites: old papers do not gain cites to entities that new papers introduce; a cite to an
-  entity that new papers also introduce stays (a build drops cites to an entity with two
-  introducers);
+- cites: papers already in the graph (and not listed again) do not gain cites to entities
+  that new papers introduce; a cite to an entity that new papers also introduce stays (a
+  build drops cites to an entity with two introducers);
 - names: a new name is matched against every label and alias in the graph, so an alias one
   paper gave an entity (an acronym it defined) names that entity in new papers, where a
   build makes a separate entity of it;
 - ids: a new title whose id an older paper has gets "-x" appended in the order of adding,
   so it can differ from the id a build gives;
+- order: the new triples follow the old ones in graph.nt, each once and none already in the
+  store, so graph.nt is not byte for byte a build's even where the triples are the same;
 - refused (nothing written; build again): a file already in the graph with new content (a
   build replaces its entries), and any add after kg's code changed since the build (the
   graph's extractions cannot be redone to match).
@@ -113,6 +115,7 @@ def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = Tru
         try:
             graph.recover()
             graph.check()
+            clock("open")
             todo = triage(expand(paths), graph.index.files(), result)
             graph.refuse_replacing(todo)
             new = read_new(todo, result, skip_bad, progress, where)

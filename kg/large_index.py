@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from .atomic import META, file_sha256
@@ -154,11 +154,6 @@ class Index:
     def files(self) -> list[StoredFile]:
         return [StoredFile(name, sha, "", entries) for name, sha, entries in
                 self.db.execute("SELECT name, sha256, entries FROM files ORDER BY name")]
-
-    def counts(self) -> Iterator[tuple[str, int]]:
-        """Rows per table: what the index holds, for a report."""
-        for table in ("papers", "entities", "entity_keys", "repos", "introducers", "files"):
-            yield table, self._one(f"SELECT COUNT(*) FROM {table}")[0]
 
     def add(self, corpus: Corpus, files: Iterable[StoredFile], nt_size: int) -> None:
         """Record an appended batch and graph.nt's new size, in one transaction: the commit point of an add."""
