@@ -2,21 +2,29 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import sqlite3
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import RDF
 
 import kg.large_exports
 import kg.large_index
 from benchmarks.synthetic import write_corpus
 from kg import append
 from kg.cli import main
+from kg.extract import extract
+from kg.ids import iri, paper_id
 from kg.large_index import Index, index_path, insert
+from kg.model import PaperRecord, Source
 from kg.query import run
+from kg.rdf import KG, write_ntriples
+from kg.resolve import resolve
 from kg.sources import read_sources
 from kg.store import open_store
 
@@ -230,6 +238,23 @@ def test_an_add_killed_after_its_commit_only_leaves_files_to_delete(corpus, grap
     (pending / "journal.json").write_text(json.dumps({"old": size - 2000, "new": size}))
     assert cli("add", corpus / "links.jsonl", "--graph", graph) == (0, f"nothing new (1 already in the graph); {graph}/ unchanged", [])
     assert fingerprint(graph) == after
+
+
+def test_evidence_and_result_nodes_are_named_after_their_subject():
+    """kg/append.py does not look up nodes whose IRI hashes a new paper: kg.rdf must keep hashing it in."""
+    abstract = "We propose OkNet. OkNet reaches 80.1% top-1 accuracy on ImageNet."
+    records = [PaperRecord(title, abstract, Source("x.txt", line)) for line, title in ((1, "First"), (3, "Second"))]
+    out = io.StringIO()
+    write_ntriples(resolve([(r, extract(r)) for r in records]), out, with_ontology=False)
+    owned: dict[str, set[str]] = defaultdict(set)
+    for line in out.getvalue().splitlines():
+        s, p, o = line[:-2].split(" ", 2)
+        if p == f"<{RDF.subject}>":
+            owned[o].add(s)
+        elif p == f"<{KG.reportsResult}>":
+            owned[s].add(o)
+    first, second = (owned[f"<{iri(paper_id(title))}>"] for title in ("First", "Second"))
+    assert len(first) >= 3 and len(first) == len(second) and not first & second
 
 
 def test_add_says_what_is_missing_in_one_line(corpus, tmp_path):
