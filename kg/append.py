@@ -255,11 +255,11 @@ class LargeGraph(Existing):
     def _not_stored(self, lines: list[str], minted: set[pyoxigraph.NamedNode]) -> list[str]:
         """The lines whose triple the store does not hold, each once.
 
-        Only subjects that may be there are looked up: once to see whether the store has the
-        subject at all, then triple by triple if it has (the store's own lookup, which
-        compares literals as it stores them: "1.00"^^xsd:decimal is "1"). A lookup costs more
-        the larger the store (~70 µs at 100k papers: the bulk loader leaves many overlapping
-        files to search). The others cannot be there: the `minted` nodes; the nodes kg.rdf
+        Only subjects that may be there are looked up, once each for all their stored
+        triples; a line not among them is asked of the store again, which compares literals
+        as it stores them ("1.00"^^xsd:decimal is "1"). A lookup costs more the larger the
+        store (~70 µs at 100k papers: the bulk loader leaves many overlapping files to
+        search), so it is worth saving. The others cannot be there: the `minted` nodes; the nodes kg.rdf
         names by a hash of content that includes a minted node, the evidence of a statement
         about it (rdf:subject) and its results (kg:reportsResult); and a minted paper's
         listing entries (prov:wasDerivedFrom), named by file and line in a file that is new.
@@ -271,7 +271,7 @@ class LargeGraph(Existing):
                 owner[quad.subject] = quad.object
             elif quad.predicate in OWNS:
                 owner[quad.object] = quad.subject
-        known: dict[pyoxigraph.NamedNode, bool] = {subject: False for subject in minted}
+        stored: dict[pyoxigraph.NamedNode, set[pyoxigraph.Quad]] = {subject: set() for subject in minted}
         seen: set[str] = set()
         kept: list[str] = []
         for line, quad in zip(lines, quads, strict=True):
@@ -279,10 +279,10 @@ class LargeGraph(Existing):
                 continue
             seen.add(line)
             subject = quad.subject
-            if subject not in known:
-                known[subject] = owner.get(subject) not in minted and \
-                    next(self.store.quads_for_pattern(subject, None, None), None) is not None
-            if not (known[subject] and quad in self.store):
+            if subject not in stored:
+                new = owner.get(subject) in minted
+                stored[subject] = set() if new else set(self.store.quads_for_pattern(subject, None, None))
+            if not (quad in stored[subject] or stored[subject] and quad in self.store):
                 kept.append(line)
         return kept
 
