@@ -4,9 +4,10 @@ For each base size it builds the base once (`kg build` in a child process, extra
 --workers processes; reused on the next run while kg's code is the same), then on fresh
 copies of it:
 
-- runs the add in this process (`kg.append.add`) and prints the seconds of every step:
-  open (lock, store, index, checks), read + extract, resolve, render, dedupe (the triples
-  the store already has), write (graph.nt), store load, index update;
+- runs the add in this process (`kg.append.add`), --runs times, and prints the median
+  seconds of every step: open (lock, store, index, checks), read + extract, resolve,
+  render, dedupe (the triples the store already has), write (graph.nt), store load, index
+  update (the machine is shared: the median of a few runs is steadier than one);
 - runs `kg add` as a command, for its wall time with process start and imports;
 - loads the same new triples into two more copies of the base store, once with
   `Store.load` (one transaction: what `kg add` uses) and once with `Store.bulk_load`.
@@ -16,7 +17,7 @@ The new papers come from the same generator with another seed (other titles), pl
 that the add also meets titles it already has. Base corpora are read from --corpora when a
 complete one is there (benchmarks/bench_scale.py writes them), else generated into --work.
 
-Usage: python -m benchmarks.bench_add [--bases 10000,100000] [--add 1000] [--repeats 20]
+Usage: python -m benchmarks.bench_add [--bases 10000,100000] [--add 1000] [--repeats 20] [--runs 3]
        [--workers 2] [--corpora /tmp/kg-bench] [--work /tmp/append-bench] [--out FILE.md]
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -114,11 +116,16 @@ def run_base(n: int, args: argparse.Namespace) -> dict:
     corpus = base_corpus(n, args.corpora, args.work)
     base, build = base_graph(n, corpus, args.work, args.workers)
     listings = new_listings(n, corpus, args.add, args.repeats, args.work)
-    graph = fresh_copy(base, args.work / "run")
-    result = append.add(listings, graph, progress=False)
+    runs = []
+    for _ in range(args.runs):
+        graph = fresh_copy(base, args.work / "run")
+        runs.append(append.add(listings, graph, progress=False))
+    result = runs[-1]
+    seconds = {step: statistics.median(r.seconds[step] for r in runs) for step in STEPS}
     row = {"base": build["papers"], "build_s": build["build_s"], "index_build_s": build["index_s"],
            "index_mb": index_path(base).stat().st_size / 2**20, "papers": result.papers, "relisted": result.relisted,
-           "entities": result.entities, "triples": result.triples, "seconds": result.seconds}
+           "entities": result.entities, "triples": result.triples, "seconds": seconds,
+           "totals": [sum(r.seconds.values()) for r in runs]}
     tail = args.work / "appended.nt"
     with open(graph / "graph.nt", "rb") as handle:
         handle.seek((base / "graph.nt").stat().st_size)
@@ -151,16 +158,17 @@ def _load(base: Path, triples: Path, work: Path, bulk: bool) -> float:
 
 
 def report(rows: list[dict], args: argparse.Namespace) -> str:
-    head = ["base papers", "papers added", "triples", *STEPS, "total", "`kg add` wall"]
+    head = ["base papers", "papers added", "triples", *STEPS, "total (runs)", "`kg add` wall"]
     lines = [f"# Append benchmark\n\n`python -m benchmarks.bench_add --bases {args.bases} --add {args.add} "
-             f"--repeats {args.repeats}` on a 2-core machine shared with other benchmarks (run under `nice -n 10`), "
-             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Seconds.\n",
+             f"--repeats {args.repeats} --runs {args.runs}` on a 2-core machine shared with other benchmarks (run under `nice -n 10`), "
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Seconds: the median of the runs per step, "
+             f"and the total of each run.\n",
              "| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for r in rows:
         s = r["seconds"]
         lines.append(f"| {r['base']:,} | {r['papers']:,} new + {r['relisted']} listed again | {r['triples']:,} | "
                      + " | ".join(f"{s.get(step, 0.0):.2f}" for step in STEPS)
-                     + f" | {sum(s.values()):.2f} | {r['cli_s']:.2f} |")
+                     + f" | {sum(s.values()):.2f} ({', '.join(f'{t:.1f}' for t in r['totals'])}) | {r['cli_s']:.2f} |")
     lines += ["", "| base papers | new entities | store: `load` (kg add) | store: `bulk_load` | µs per triple (load) | "
                   "dedupe µs per triple | base build | its index write | index size |", "|" + "---:|" * 9]
     for r in rows:
@@ -175,6 +183,7 @@ def main() -> None:
     parser.add_argument("--bases", default="10000,100000", help="comma-separated base sizes (papers)")
     parser.add_argument("--add", type=int, default=1000, help="new papers per add")
     parser.add_argument("--repeats", type=int, default=20, help="entries of the base listed again in the add")
+    parser.add_argument("--runs", type=int, default=3, help="adds per base (each on a fresh copy); steps are their median")
     parser.add_argument("--workers", type=int, default=2, help="extraction processes for the base builds")
     parser.add_argument("--corpora", type=Path, default=Path("/tmp/kg-bench"), help="where complete base corpora may be")
     parser.add_argument("--work", type=Path, default=Path("/tmp/append-bench"), help="folder for bases and copies")
