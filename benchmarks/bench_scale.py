@@ -39,11 +39,6 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _cpu() -> float:
-    times = os.times()
-    return times.user + times.system
-
-
 def _rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -65,45 +60,27 @@ def corpus_dir(work: Path, n: int) -> Path:
 
 
 def run_size(n: int, work: Path, workers: int) -> dict:
-    """Every stage of a large `kg build` on n synthetic papers, timed separately; then the queries."""
-    from kg import pipeline
-    from kg.large_exports import write_large
-    from kg.resolve import resolve
+    """`kg build` of n synthetic papers (kg.large_exports.build_large, as the CLI runs it), with its
+    stage timings; then the queries on the store it wrote."""
+    from kg.large_exports import build_large
     from kg.sources import read_sources
     from kg.store import open_store
-    from kg.vocabulary import load
 
     source = corpus_dir(work, n)
     out = work / f"out-{n}"
     shutil.rmtree(out, ignore_errors=True)
-    stages: dict[str, float] = {}
-    cpu: dict[str, float] = {}  # CPU seconds of this process (not of extraction workers): less noisy on a shared machine
-    gc.disable()  # as pipeline.build_corpus does (pipeline.paused_gc)
-    started, cpu_started = time.perf_counter(), _cpu()
-    records = list(read_sources([source]))
-    stages["parse"], cpu["parse"] = time.perf_counter() - started, _cpu() - cpu_started
-    mark, cpu_mark = time.perf_counter(), _cpu()
-    pairs = list(zip(records, pipeline.extract_records(records, progress=False, workers=workers)))
-    stages["extract"], cpu["extract"] = time.perf_counter() - mark, _cpu() - cpu_mark
-    del records
-    mark, cpu_mark = time.perf_counter(), _cpu()
-    corpus = resolve(pairs, load())
-    stages["resolve"], cpu["resolve"] = time.perf_counter() - mark, _cpu() - cpu_mark
-    del pairs
-    mark, cpu_mark = time.perf_counter(), _cpu()
-    write_large(corpus, out, progress=False)  # graph.nt, then the store loaded from it
-    stages["rdf+store"], cpu["rdf+store"] = time.perf_counter() - mark, _cpu() - cpu_mark
-    write_and_load = stages["rdf+store"]
-    triples = sum(1 for _ in open(out / "graph.nt", "rb"))
-    stages["total"], cpu["total"] = time.perf_counter() - started, _cpu() - cpu_started
+    started = time.perf_counter()
+    built = build_large([source], out, progress=False, workers=workers)
+    stages = {**built.seconds, "total": time.perf_counter() - started}
     print(f"{n:,} papers: " + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items()), file=sys.stderr, flush=True)
     mark = time.perf_counter()
     open_store(out / "store")
     reopen = time.perf_counter() - mark
     return {
-        "cpu": cpu, "papers": n, "records": sum(len(p.sources) for p in corpus.papers.values()), "workers": workers,
-        "triples": triples, "edges": len(corpus.edges), "stages": stages, "write_and_load": write_and_load,
-        "peak_mb": _peak_mb(), "nt_bytes": _size(out / "graph.nt"), "store_bytes": _size(out / "store"),
+        "papers": built.papers, "records": sum(1 for _ in read_sources([source])), "workers": workers,
+        "triples": built.triples, "edges": built.edges, "stages": stages,
+        "peak_mb": _peak_mb(), "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "nt_bytes": _size(out / "graph.nt"), "store_bytes": _size(out / "store"),
         "reopen_s": reopen, "queries": time_queries(out / "store"),
     }
 
@@ -173,18 +150,22 @@ def _child(kind: str, n: int, args: argparse.Namespace) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+STAGES = {"read": "parse listings", "extract": "extract", "resolve": "resolve", "write": "write graph.nt",
+          "load": "Oxigraph bulk load", "total": "total"}
+
+
 def report(size: dict, alt: dict) -> str:
     n, st = size["papers"], size["stages"]
     per_m = size["triples"] / 1e6
     lines = [f"### {n:,} papers ({size['records']:,} listing entries, {size['triples']:,} triples, "
              f"{size['edges']:,} edges; extraction in {size['workers']} processes)", "",
-             "| stage | seconds | papers/s | CPU s, main process |", "|---|---:|---:|---:|"]
-    for stage in ("parse", "extract", "resolve", "rdf+store", "total"):
-        seconds = size["write_and_load"] if stage == "rdf+store" else st[stage]
-        cpu = f"{size['cpu'][stage]:.1f}" if "cpu" in size else "—"
-        lines.append(f"| {stage} | {seconds:.1f} | {n / seconds:,.0f} | {cpu} |")
-    lines += ["", f"N-Triples write + Oxigraph bulk load: {size['write_and_load'] / per_m:.1f} s per million triples. "
-                  f"Peak memory (main process): {size['peak_mb'] / 1024:.2f} GiB. "
+             "| stage | seconds | papers/s | share |", "|---|---:|---:|---:|"]
+    for stage, name in STAGES.items():
+        lines.append(f"| {name} | {st[stage]:.1f} | {n / st[stage]:,.0f} | {st[stage] / st['total']:.0%} |")
+    ours_per_m = (st["write"] + st["load"]) / per_m
+    lines += ["", f"Writing + bulk-loading the triples: {ours_per_m:.1f} s per million triples. "
+                  f"Peak memory: {size['peak_mb'] / 1024:.2f} GiB in the main process, "
+                  f"{size['worker_peak_mb'] / 1024:.2f} GiB in the largest extraction worker. "
                   f"graph.nt {size['nt_bytes'] / 2**20:,.0f} MiB, store/ {size['store_bytes'] / 2**20:,.0f} MiB; "
                   f"reopening the store {size['reopen_s'] * 1000:.0f} ms.", "",
               f"Queries on the store, each in a fresh process: median of {REPEATS} warm runs (one cold run when it "
@@ -193,13 +174,12 @@ def report(size: dict, alt: dict) -> str:
     lines += [f"| {q['query']} | {q['params'] or '—'} | " + (f"{q['rows']:,} | {q['ms']:.1f} |" if q["ms"] is not None
               else f"? | > {QUERY_TIMEOUT_S:.0f} s (stopped) |") for q in size["queries"]]
     alt_per_m = (alt["load_s"] + alt["turtle_s"]) / (alt["triples"] / 1e6)
-    ours_per_m = size["write_and_load"] / per_m
+    alt_mb_per_m = alt["added_mb"] / (alt["triples"] / 1e6)
     lines += ["", f"Plain rdflib (`kg.rdf.to_graph` + Turtle) on a {alt['papers']:,}-paper corpus of the same generator "
                   f"({alt['triples']:,} triples): add {alt['load_s']:.1f} s + "
                   f"Turtle {alt['turtle_s']:.1f} s = {alt_per_m:.1f} s per million triples, "
-                  f"+{alt['added_mb'] / (alt['triples'] / 1e6):,.0f} MiB per million triples "
-                  f"(full graph at that rate: ~{alt_per_m * per_m / 60:.0f} min, "
-                  f"~{alt['added_mb'] / (alt['triples'] / 1e6) * per_m / 1024:.1f} GiB). "
+                  f"+{alt_mb_per_m:,.0f} MiB per million triples "
+                  f"(this graph at that rate: ~{alt_per_m * per_m / 60:.0f} min, ~{alt_mb_per_m * per_m / 1024:.1f} GiB). "
                   f"**Ratio rdflib / kg: {alt_per_m / ours_per_m:.1f}× the time per triple.**", ""]
     return "\n".join(lines)
 

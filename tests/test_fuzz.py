@@ -147,10 +147,7 @@ def test_hostile_papers_round_trip_through_every_rdf_format_and_graphml(papers):
     records = [PaperRecord(" ".join(clean(t).split()) or "t", clean(a).strip() or "a", Source(clean(f), i + 1, (d and clean(d).strip()) or None),
                            tuple(clean(x).strip() for x in authors if clean(x).strip()), (f"https://example.org/{clean(t)}",))
                for i, (t, a, authors, f, d) in enumerate(papers)]
-    corpus = resolve((r, extract(r)) for r in records)
-    rdf = rdf_module.new_graph()
-    for triple in rdf_module.triples(corpus):
-        rdf.add(triple)
+    rdf = rdf_module.to_graph(resolve((r, extract(r)) for r in records))  # the N-Triples lines, read by Oxigraph's parser
     _round_trips(rdf)
     graph = from_rdf(rdf)
     back = nx.parse_graphml(exports.graphml(graph))
