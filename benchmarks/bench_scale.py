@@ -24,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -35,13 +36,50 @@ QUERY_TIMEOUT_S = 120.0
 
 
 def _peak_mb() -> float:
-    """Peak resident memory of this process (MiB); extraction workers start small (forkserver) and stay ~0.1 GiB."""
+    """Peak resident memory of this process (MiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _cpu() -> float:
-    times = os.times()
-    return times.user + times.system
+class TreeMemory(threading.Thread):
+    """Samples, twice a second, the resident memory of this process and all its descendants
+    (the forkserver and the extraction workers, which are not this process' children and so
+    escape RUSAGE_CHILDREN); `.peak_mb` is the largest sum seen: the job's real footprint."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_mb = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.peak_mb = max(self.peak_mb, sum(map(_rss_of, _tree(os.getpid()))))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join()
+        return self.peak_mb
+
+
+def _tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def _rss_of(pid: int) -> float:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return 0.0
 
 
 def _rss_mb() -> float:
@@ -64,47 +102,32 @@ def corpus_dir(work: Path, n: int) -> Path:
     return folder
 
 
-def run_size(n: int, work: Path, workers: int) -> dict:
-    """Every stage of a large `kg build` on n synthetic papers, timed separately; then the queries."""
-    from kg import pipeline
-    from kg.large_exports import write_large
-    from kg.resolve import resolve
+def run_size(n: int, work: Path, workers: int, query_timeout: float) -> dict:
+    """`kg build` of n synthetic papers (kg.large_exports.build_large, as the CLI runs it), with its
+    stage timings; then the queries on the store it wrote."""
+    from kg.large_exports import build_large
     from kg.sources import read_sources
     from kg.store import open_store
-    from kg.vocabulary import load
 
     source = corpus_dir(work, n)
     out = work / f"out-{n}"
     shutil.rmtree(out, ignore_errors=True)
-    stages: dict[str, float] = {}
-    cpu: dict[str, float] = {}  # CPU seconds of this process (not of extraction workers): less noisy on a shared machine
-    gc.disable()  # as pipeline.build_corpus does (pipeline.paused_gc)
-    started, cpu_started = time.perf_counter(), _cpu()
-    records = list(read_sources([source]))
-    stages["parse"], cpu["parse"] = time.perf_counter() - started, _cpu() - cpu_started
-    mark, cpu_mark = time.perf_counter(), _cpu()
-    pairs = list(zip(records, pipeline.extract_records(records, progress=False, workers=workers)))
-    stages["extract"], cpu["extract"] = time.perf_counter() - mark, _cpu() - cpu_mark
-    del records
-    mark, cpu_mark = time.perf_counter(), _cpu()
-    corpus = resolve(pairs, load())
-    stages["resolve"], cpu["resolve"] = time.perf_counter() - mark, _cpu() - cpu_mark
-    del pairs
-    mark, cpu_mark = time.perf_counter(), _cpu()
-    write_large(corpus, out, progress=False)  # graph.nt, then the store loaded from it
-    stages["rdf+store"], cpu["rdf+store"] = time.perf_counter() - mark, _cpu() - cpu_mark
-    write_and_load = stages["rdf+store"]
-    triples = sum(1 for _ in open(out / "graph.nt", "rb"))
-    stages["total"], cpu["total"] = time.perf_counter() - started, _cpu() - cpu_started
+    memory = TreeMemory()
+    memory.start()
+    started = time.perf_counter()
+    built = build_large([source], out, progress=False, workers=workers)
+    tree_peak_mb = memory.stop()
+    stages = {**built.seconds, "total": time.perf_counter() - started}
     print(f"{n:,} papers: " + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items()), file=sys.stderr, flush=True)
     mark = time.perf_counter()
     open_store(out / "store")
     reopen = time.perf_counter() - mark
     return {
-        "cpu": cpu, "papers": n, "records": sum(len(p.sources) for p in corpus.papers.values()), "workers": workers,
-        "triples": triples, "edges": len(corpus.edges), "stages": stages, "write_and_load": write_and_load,
-        "peak_mb": _peak_mb(), "nt_bytes": _size(out / "graph.nt"), "store_bytes": _size(out / "store"),
-        "reopen_s": reopen, "queries": time_queries(out / "store"),
+        "papers": built.papers, "records": sum(1 for _ in read_sources([source])), "workers": workers,
+        "triples": built.triples, "edges": built.edges, "stages": stages,
+        "peak_mb": _peak_mb(), "tree_peak_mb": tree_peak_mb,
+        "nt_bytes": _size(out / "graph.nt"), "store_bytes": _size(out / "store"),
+        "reopen_s": reopen, "query_timeout": query_timeout, "queries": time_queries(out / "store", query_timeout),
     }
 
 
@@ -168,9 +191,13 @@ def run_rdflib(n: int, work: Path) -> dict:
 
 def _child(kind: str, n: int, args: argparse.Namespace) -> dict:
     command = [sys.executable, "-m", "benchmarks.bench_scale", "--child", kind, "--sizes", str(n),
-               "--workers", str(args.workers), "--work", str(args.work)]
+               "--workers", str(args.workers), "--work", str(args.work), "--query-timeout", str(args.query_timeout)]
     done = subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+STAGES = {"read": "parse listings", "extract": "extract", "resolve": "resolve", "write": "write graph.nt",
+          "load": "Oxigraph bulk load", "total": "total"}
 
 
 def report(size: dict, alt: dict) -> str:
@@ -178,28 +205,27 @@ def report(size: dict, alt: dict) -> str:
     per_m = size["triples"] / 1e6
     lines = [f"### {n:,} papers ({size['records']:,} listing entries, {size['triples']:,} triples, "
              f"{size['edges']:,} edges; extraction in {size['workers']} processes)", "",
-             "| stage | seconds | papers/s | CPU s, main process |", "|---|---:|---:|---:|"]
-    for stage in ("parse", "extract", "resolve", "rdf+store", "total"):
-        seconds = size["write_and_load"] if stage == "rdf+store" else st[stage]
-        cpu = f"{size['cpu'][stage]:.1f}" if "cpu" in size else "—"
-        lines.append(f"| {stage} | {seconds:.1f} | {n / seconds:,.0f} | {cpu} |")
-    lines += ["", f"N-Triples write + Oxigraph bulk load: {size['write_and_load'] / per_m:.1f} s per million triples. "
-                  f"Peak memory (main process): {size['peak_mb'] / 1024:.2f} GiB. "
+             "| stage | seconds | papers/s | share |", "|---|---:|---:|---:|"]
+    for stage, name in STAGES.items():
+        lines.append(f"| {name} | {st[stage]:.1f} | {n / st[stage]:,.0f} | {st[stage] / st['total']:.0%} |")
+    ours_per_m = (st["write"] + st["load"]) / per_m
+    lines += ["", f"Writing + bulk-loading the triples: {ours_per_m:.1f} s per million triples. "
+                  f"Peak memory: {size['peak_mb'] / 1024:.2f} GiB in the main process; "
+                  f"{size['tree_peak_mb'] / 1024:.2f} GiB for the main process and its extraction workers together. "
                   f"graph.nt {size['nt_bytes'] / 2**20:,.0f} MiB, store/ {size['store_bytes'] / 2**20:,.0f} MiB; "
                   f"reopening the store {size['reopen_s'] * 1000:.0f} ms.", "",
               f"Queries on the store, each in a fresh process: median of {REPEATS} warm runs (one cold run when it "
-              f"took over {SLOW_QUERY_S:.0f} s; stopped after {QUERY_TIMEOUT_S:.0f} s).", "",
+              f"took over {SLOW_QUERY_S:.0f} s; stopped after {size['query_timeout']:.0f} s).", "",
               "| query | parameters | rows | ms |", "|---|---|---:|---:|"]
     lines += [f"| {q['query']} | {q['params'] or '—'} | " + (f"{q['rows']:,} | {q['ms']:.1f} |" if q["ms"] is not None
-              else f"? | > {QUERY_TIMEOUT_S:.0f} s (stopped) |") for q in size["queries"]]
+              else f"? | > {size['query_timeout']:.0f} s (stopped) |") for q in size["queries"]]
     alt_per_m = (alt["load_s"] + alt["turtle_s"]) / (alt["triples"] / 1e6)
-    ours_per_m = size["write_and_load"] / per_m
+    alt_mb_per_m = alt["added_mb"] / (alt["triples"] / 1e6)
     lines += ["", f"Plain rdflib (`kg.rdf.to_graph` + Turtle) on a {alt['papers']:,}-paper corpus of the same generator "
                   f"({alt['triples']:,} triples): add {alt['load_s']:.1f} s + "
                   f"Turtle {alt['turtle_s']:.1f} s = {alt_per_m:.1f} s per million triples, "
-                  f"+{alt['added_mb'] / (alt['triples'] / 1e6):,.0f} MiB per million triples "
-                  f"(full graph at that rate: ~{alt_per_m * per_m / 60:.0f} min, "
-                  f"~{alt['added_mb'] / (alt['triples'] / 1e6) * per_m / 1024:.1f} GiB). "
+                  f"+{alt_mb_per_m:,.0f} MiB per million triples "
+                  f"(this graph at that rate: ~{alt_per_m * per_m / 60:.0f} min, ~{alt_mb_per_m * per_m / 1024:.1f} GiB). "
                   f"**Ratio rdflib / kg: {alt_per_m / ours_per_m:.1f}× the time per triple.**", ""]
     return "\n".join(lines)
 
@@ -213,7 +239,7 @@ def main() -> None:
     parser.add_argument("--rdflib-papers", type=int, default=20_000,
                         help="largest corpus given to plain rdflib (it needs ~1.4 GB per million triples)")
     parser.add_argument("--queries-only", type=Path, metavar="STORE", help="only time the queries on an existing store")
-    parser.add_argument("--query-timeout", type=float, default=QUERY_TIMEOUT_S, help="seconds before a query is stopped (with --queries-only)")
+    parser.add_argument("--query-timeout", type=float, default=QUERY_TIMEOUT_S, help="seconds before a query is stopped")
     parser.add_argument("--child", choices=("size", "rdflib"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -222,7 +248,7 @@ def main() -> None:
         return
     args.work.mkdir(parents=True, exist_ok=True)
     if args.child:
-        result = run_size(sizes[0], args.work, args.workers) if args.child == "size" else run_rdflib(sizes[0], args.work)
+        result = run_size(sizes[0], args.work, args.workers, args.query_timeout) if args.child == "size" else run_rdflib(sizes[0], args.work)
         print(json.dumps(result))
         return
     header = (f"# Scale benchmark\n\n`python -m benchmarks.bench_scale --sizes {args.sizes} --workers {args.workers}` "

@@ -227,7 +227,7 @@ class LargeGraph(Existing):
     def append(self, new: dict[str, tuple[StoredFile, list[Entry]]], result: Appended, clock: _Clock) -> None:
         """Resolve, render, keep what the store lacks, and commit it to graph.nt, the store and the index."""
         entries = [(e.record, e.extraction) for _, es in new.values() for e in es]
-        corpus = resolve(entries, load(), self)
+        corpus = resolve(entries, load(), existing=self)
         for pid, status in self.code_status.items():  # a paper listed again keeps its code status
             corpus.papers[pid].code_status = status
         clock("resolve")

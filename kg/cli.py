@@ -10,7 +10,7 @@ import click
 
 from . import append as append_module, evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, views
 from .errors import KGError
-from .large_exports import LARGE_CORPUS_PAPERS, is_large, write_large
+from .large_exports import LARGE_CORPUS_PAPERS, build_large, is_large
 from .sample import SAMPLE_DIR
 
 EXIT_USAGE = 2
@@ -63,12 +63,12 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
         paths = sources or [SAMPLE_DIR]
         where = {"workers": workers, "executor": executor, "scheduler": scheduler}
         if not all_formats and is_large(paths):
-            corpus = pipeline.build_corpus(paths, progress=not quiet, **where)
-            write_large(corpus, out_dir, progress=not quiet, listings=paths)
+            built = build_large(paths, out_dir, progress=not quiet, **where)
             if not quiet:
-                click.echo(f"built {len(corpus.papers):,} papers, {len(corpus.entities):,} artifacts, "
-                           f"{len(corpus.repos):,} repositories; {len(corpus.edges):,} edges "
-                           f"in {time.perf_counter() - started:.1f}s → graph.nt and store/ in {out_dir}/")
+                stages = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in built.seconds.items())
+                click.echo(f"built {built.papers:,} papers, {built.entities:,} artifacts, {built.repos:,} repositories; "
+                           f"{built.edges:,} edges, {built.triples:,} triples in {time.perf_counter() - started:.1f}s "
+                           f"({stages}) → graph.nt and store/ in {out_dir}/")
             return
         result = state.build(paths, out_dir, progress=not quiet, skip_bad=skip_bad, **where)
     except KGError as err:

@@ -1,4 +1,4 @@
-"""Writing a graph too large for rdflib: N-Triples streamed from the corpus, then Oxigraph's bulk loader.
+"""Building a graph too large for rdflib: N-Triples streamed from the corpus, then Oxigraph's bulk loader.
 
 An rdflib Graph needs ~1.4 GB and ~30 s per million triples, and a million papers are ~70M
 triples; networkx, GraphML, JSON-LD and an HTML view of such a graph are as costly and no
@@ -10,36 +10,37 @@ use to a reader. So above `LARGE_CORPUS_PAPERS` papers `kg build` writes only:
 - `.kg/index.sqlite`: the titles, names, repositories and files in the graph, which
   `kg add` resolves new papers against (kg.large_index, kg.append).
 
-All are written under temporary names and moved into place only when all are complete;
-export files of an earlier, smaller build in the same folder are removed, so the folder never
-mixes two graphs.
+The corpus is dropped as soon as graph.nt and the index are written, so the store's bulk
+loader never shares memory with it. All are written under temporary names and moved into
+place only when all are complete; export files of an earlier, smaller build in the same
+folder are removed, so the folder never mixes two graphs.
 
 >>> import tempfile
 >>> from pathlib import Path
->>> from kg.pipeline import build_corpus
 >>> from kg.sample import SAMPLE_DIR
->>> out = Path(tempfile.mkdtemp())
->>> corpus = build_corpus([SAMPLE_DIR], progress=False)
->>> sorted(p.name for p in write_large(corpus, out, progress=False))
-['graph.nt', 'store']
->>> from kg.rdf import to_graph
 >>> from kg.store import open_store
->>> len(open_store(out / "store")) == len(to_graph(corpus))
+>>> out = Path(tempfile.mkdtemp())
+>>> built = build_large([SAMPLE_DIR], out, progress=False)
+>>> built.papers, sorted(p.name for p in out.iterdir())
+(310, ['.kg', 'graph.nt', 'store'])
+>>> len(open_store(out / "store")) == built.triples
 True
+>>> sorted(built.seconds)
+['extract', 'index', 'load', 'read', 'resolve', 'write']
 """
 from __future__ import annotations
 
 import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 from .atomic import META
 from .errors import InputError
 from .exports import EXPORT_FILES
-from .model import Corpus
-from .pipeline import paused_gc
+from .pipeline import build_corpus, paused_gc, timed
 from .rdf import write_ntriples
 from .sources import read_sources
 from .large_index import install_index, write_index
@@ -63,24 +64,46 @@ def is_large(paths: Iterable[str | Path]) -> bool:
         return False
 
 
-def write_large(corpus: Corpus, out_dir: str | Path, progress: bool = True, listings: Iterable[str | Path] = ()) -> list[Path]:
-    """Write `graph.nt`, the Oxigraph store `store/` and the index for `kg add` into `out_dir`, all or nothing.
+@dataclass(frozen=True)
+class LargeBuild:
+    """What a large build wrote, and where its time went (seconds per stage)."""
 
-    `listings`: the files or folders the corpus was read from, which the index records.
+    papers: int
+    entities: int
+    repos: int
+    edges: int
+    triples: int  # distinct triples in the store
+    seconds: dict[str, float]
+
+
+def build_large(paths: Iterable[str | Path], out_dir: str | Path, progress: bool = True, workers: int = 1,
+                executor: str = "local", scheduler: str | None = None) -> LargeBuild:
+    """Build the listings under `paths` into `graph.nt`, the Oxigraph store `store/` and the index for `kg add`
+    in `out_dir`, all or nothing.
+
+    `workers`, `executor` and `scheduler` say where extraction runs (kg.pipeline.extract_records).
     """
-    out = Path(out_dir)
+    out, paths = Path(out_dir), list(paths)  # read twice: by the build, then for the index's file hashes
+    seconds: dict[str, float] = {}
+    corpus = build_corpus(paths, progress, workers, executor, scheduler, timings=seconds)
+    counts = len(corpus.papers), len(corpus.entities), len(corpus.repos), len(corpus.edges)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build.", dir=out))
     try:
-        with paused_gc(), open(staging / "graph.nt", "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER) as handle:
+        with timed(seconds, "write"), paused_gc(), \
+                open(staging / "graph.nt", "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER) as handle:
             write_ntriples(corpus, handle)
-        write_index(corpus, staging, listings)
-        store = load_store([staging / "graph.nt"], staging / STORE_DIR, progress=progress)
-        del store  # closes RocksDB before its folder moves
+        with timed(seconds, "index"):
+            write_index(corpus, staging, paths)
+        del corpus  # the only reference: its memory is free before the bulk loader takes its own
+        with timed(seconds, "load"):
+            store = load_store([staging / "graph.nt"], staging / STORE_DIR, progress=progress)
+            triples = len(store)
+            del store  # closes RocksDB before its folder moves
         _replace(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return [out / "graph.nt", out / STORE_DIR]
+    return LargeBuild(*counts, triples, seconds)
 
 
 def _replace(staging: Path, out: Path) -> None:

@@ -2,7 +2,8 @@
 
 Every stage (sources → extract → resolve → graph → rdf/views/exports) takes and returns
 these dataclasses, so each stage can be tested alone and a new input format or extractor
-only has to produce the same shapes.
+only has to produce the same shapes. They use __slots__: a million papers are tens of
+millions of these objects, and a per-instance __dict__ would cost ~100 bytes each.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ ENTITY_RELATIONS = ("introduces", "evaluatedOn", "trainedOn", "buildsOn", "compa
 """Paper → entity relations, named as the ontology's predicates."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where one listing entry was read: kept on the paper as provenance."""
 
@@ -24,7 +25,7 @@ class Source:
     listed: str | None = None  # the listing's date as written, e.g. "Mar 12" (no year)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaperRecord:
     """One entry of one listing, before papers seen in several listings are merged."""
 
@@ -35,7 +36,7 @@ class PaperRecord:
     urls: tuple[str, ...] = ()  # links given by the source itself, besides those in the abstract
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Why the graph holds an edge: the sentence, who found it, and how sure it is."""
 
@@ -46,7 +47,7 @@ class Evidence:
     end: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A paper → entity edge found in one paper's text."""
 
@@ -59,7 +60,7 @@ class Relation:
     aliases: tuple[str, ...] = ()  # other names the paper gives it (acronym ↔ long form)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """A number a paper reports: "84.5% top-1 accuracy on ImageNet"."""
 
@@ -71,7 +72,7 @@ class Result:
     dataset_canonical: str | None = None  # the dataset's vocabulary label, when known
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything extracted from one paper's title and abstract."""
 
@@ -82,7 +83,7 @@ class Extraction:
     results: tuple[Result, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Paper:
     """A deduplicated paper: one node, however many listings it appeared in."""
 
@@ -95,7 +96,7 @@ class Paper:
     code_status: str = "none"
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """A canonical dataset, architecture or method, with every name it was seen under."""
 
@@ -106,7 +107,7 @@ class Entity:
     known: bool = False  # True when it comes from the curated vocabulary
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """A typed edge between two node ids, with all the evidence that supports it."""
 
@@ -120,7 +121,7 @@ class Edge:
         return max((e.confidence for e in self.evidence), default=1.0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Corpus:
     """The resolved corpus: what graph, RDF, views and exports are made from."""
 
@@ -131,7 +132,7 @@ class Corpus:
     results: list["ResolvedResult"] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolvedResult:
     """A reported result tied to graph nodes: the paper, the dataset entity and, when known, the model entity."""
 

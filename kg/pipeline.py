@@ -16,37 +16,69 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections import deque
+import time
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from tqdm import tqdm
 
 from .errors import KGError
 from .extract import extract
 from .model import Corpus, Extraction, PaperRecord
-from .resolve import resolve
+from .resolve import resolve, source_order
 from .sources import read_sources
 from .vocabulary import load
 
 EXECUTORS = ("local", "dask")
 """Where extraction runs: `local` (this process, or a pool of `workers` processes) or `dask`."""
+T = TypeVar("T")
 BATCH = 256  # papers per task: large enough to hide the cost of a task, small enough to balance cores
 
 
 def build_corpus(paths: Iterable[str | Path], progress: bool = True, workers: int = 1,
-                 executor: str = "local", scheduler: str | None = None) -> Corpus:
+                 executor: str = "local", scheduler: str | None = None, timings: dict[str, float] | None = None) -> Corpus:
     """Read every listing under `paths`, extract from each paper, and resolve the corpus.
 
     Input errors (kg.errors.InputError) surface before anything is extracted, so a bad file
     never leaves a half-built graph behind. `workers`, `executor` and `scheduler` say where
-    extraction runs (see `extract_records`); they never change the result.
+    extraction runs (see `extract_records`); they never change the result. `timings`, when
+    given, receives the seconds spent reading, extracting and resolving (for benchmarks).
     """
+    timings = {} if timings is None else timings
     with paused_gc():
-        records = list(read_sources(paths))  # all read first: a bad input stops the build before work starts
-        return resolve(zip(records, extract_records(records, progress, workers, executor, scheduler)), load())
+        with timed(timings, "read"):
+            records = list(read_sources(paths))  # all read first: a bad input stops the build before work starts
+        records.sort(key=source_order)  # resolve's order, so that it can take each extraction as it comes
+        extractions = iter_extractions(records, progress, workers, executor, scheduler)
+        started = time.perf_counter()
+        corpus = resolve(zip(records, _timed(extractions, timings, "extract")), load(), presorted=True)
+        extractions.close()  # zip stops at the last record: shut the workers down now, not when collected
+        timings["resolve"] = time.perf_counter() - started - timings["extract"]  # what is left after the last extraction
+        return corpus
+
+
+@contextmanager
+def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    """Add the wall-clock seconds of the block to timings[stage]."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
+
+
+def _timed(items: Iterable[T], timings: dict[str, float], stage: str) -> Iterator[T]:
+    """`items`, noting in timings[stage] the seconds until the last one was ready (a consumer such
+    as zip may never ask past the last one)."""
+    started = time.perf_counter()
+    timings[stage] = 0.0
+    for item in items:
+        timings[stage] = time.perf_counter() - started
+        yield item
 
 
 @contextmanager
@@ -73,25 +105,45 @@ def extract_batch(records: list[PaperRecord]) -> list[Extraction]:
 
 def extract_records(records: Sequence[PaperRecord], progress: bool = True, workers: int = 1,
                     executor: str = "local", scheduler: str | None = None) -> list[Extraction]:
-    """The extraction of each record, in input order, wherever it ran:
+    """The extraction of each record, in input order (see `iter_extractions`)."""
+    return list(iter_extractions(records, progress, workers, executor, scheduler))
+
+
+def iter_extractions(records: Sequence[PaperRecord], progress: bool = True, workers: int = 1,
+                     executor: str = "local", scheduler: str | None = None) -> Iterator[Extraction]:
+    """The extraction of each record, in input order, as soon as it is ready, wherever it ran:
 
     - `local` with `workers=1`: in this process;
     - `local` with `workers>1`: a pool of that many processes;
     - `dask`: the Dask cluster at `scheduler` (e.g. tcp://10.0.0.5:8786), or with none a
       local Dask cluster of `workers` processes on 127.0.0.1.
+
+    Extraction reads only the title and abstract, so an entry listed again (a quarter of
+    all entries in the sample) is extracted once and shares its Extraction, which is kept
+    only until its last repeat: a consumer that does not hold what it is given (resolve)
+    never has the whole corpus' extractions in memory.
     """
     if executor not in EXECUTORS:
         raise KGError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
     if workers < 1:
         raise KGError(f"--workers {workers}: expected a number of processes ≥ 1")
-    batches = [list(records[i : i + BATCH]) for i in range(0, len(records), BATCH)]
-    extractions: list[Extraction] = []
+    left = Counter((record.title, record.abstract) for record in records)  # occurrences still to yield, per text
+    unique = list({(record.title, record.abstract): record for record in records}.values())  # in order of first occurrence
+    batches = [unique[i : i + BATCH] for i in range(0, len(unique), BATCH)]
+    waiting: dict[tuple[str, str], Extraction] = {}  # extracted, with repeats still to come
     with _executor(executor, workers, scheduler) as (pool, slots), \
-            tqdm(total=len(records), desc="extract", unit="paper", disable=not progress, leave=False) as bar:
-        for batch in _in_order(pool, slots, batches):
-            extractions += batch
-            bar.update(len(batch))
-    return extractions
+            tqdm(total=len(unique), desc="extract", unit="paper", disable=not progress, leave=False) as bar:
+        ready = (extraction for batch in _in_order(pool, slots, batches) for extraction in batch)  # in `unique` order
+        for record in records:
+            key = (record.title, record.abstract)
+            extraction = waiting.pop(key, None)
+            if extraction is None:  # the text's first occurrence: the next unique record
+                extraction = next(ready)
+                bar.update()
+            left[key] -= 1
+            if left[key]:
+                waiting[key] = extraction
+            yield extraction
 
 
 def _in_order(pool: Executor | None, slots: int, batches: list[list[PaperRecord]]) -> Iterator[list[Extraction]]:

@@ -17,7 +17,7 @@ they keep their node, and which papers introduce each entity (for cites).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .ids import entity_id, paper_id
 from .model import ENTITY_TYPES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord, ResolvedResult, Result
@@ -61,9 +61,18 @@ VOCABULARY_EVIDENCE = Evidence("Curated vocabulary (kg/data/vocabulary.tsv).", "
 CODE_STATUS_RANK = {"none": 0, "promised": 1, "released": 2}
 
 
+def source_order(record: PaperRecord) -> tuple[str, int]:
+    """The order resolve takes records in: by listing file, then line."""
+    return record.source.path, record.source.line
+
+
 def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabulary | None = None,
-            existing: Existing = NOTHING) -> Corpus:
+            presorted: bool = False, *, existing: Existing = NOTHING) -> Corpus:
     """Merge (record, extraction) pairs into a Corpus. The result does not depend on input order.
+
+    With `presorted`, the items already come in `source_order` and are taken one at a time
+    as they arrive, never all held at once (kg.pipeline streams extractions this way); a
+    pair out of order raises ValueError.
 
     `existing`: a graph the records are added to; papers and entities it already has come
     out with their stored id, label and type (and no sources or aliases but the new ones).
@@ -75,11 +84,12 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
     types: dict[str, Counter[str]] = defaultdict(Counter)
     canonical: dict[str, str] = {}  # entity key → vocabulary label
     families: dict[str, str] = {}  # entity key → family vocabulary label
-    evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)  # (paper, predicate, entity key | repo URL)
+    # (paper, predicate, entity key | repo URL) → evidence; lists (deduplicated by _sorted) take a quarter of a set's memory
+    evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
     repo_case: dict[str, str] = {}
     results: list[tuple[str, Result, dict[str, str]]] = []  # (paper, result, the paper's acronym → long-form keys)
 
-    for record, extraction in sorted(items, key=lambda item: (item[0].source.path, item[0].source.line)):
+    for record, extraction in _checked(items) if presorted else sorted(items, key=lambda item: source_order(item[0])):
         pid = _paper(corpus, paper_keys, record, extraction, existing)
         same = {name_key(a): name_key(r.surface) for r in extraction.relations if not r.canonical for a in r.aliases}
         for relation in extraction.relations:
@@ -93,23 +103,38 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
                 canonical[key] = relation.canonical
             if relation.variant_of:
                 families[key] = relation.variant_of
-            evidence[(pid, relation.predicate, key)].add(relation.evidence)
+            evidence[(pid, relation.predicate, key)].append(relation.evidence)
         results.extend((pid, result, same) for result in extraction.results)
         for url, ev in extraction.repos:
             if url.lower() not in repo_case:  # GitHub names are case-insensitive
                 repo_case[url.lower()] = existing.repo(url.lower()) or url
             url = repo_case[url.lower()]
             corpus.repos.add(url)
-            evidence[(pid, "releasesCode", url)].add(ev)
+            evidence[(pid, "releasesCode", url)].append(ev)
 
     ids = _entities(corpus, vocab, names, types, canonical, existing)
-    for (subject, predicate, target), evs in sorted(evidence.items()):
-        corpus.edges.append(Edge(subject, predicate, ids.get(target, target), _sorted(evs)))
-    _lineage(corpus, vocab, ids, families, evidence, existing)
+    del names, types
+    family_evidence: dict[str, list[Evidence]] = defaultdict(list)  # what an unlisted variant was seen in
+    for (_, _, key), evs in evidence.items():
+        if key in families:
+            family_evidence[key] += evs
+    for key in sorted(evidence):
+        subject, predicate, target = key
+        corpus.edges.append(Edge(subject, predicate, ids.get(target, target), _sorted(evidence.pop(key))))  # freed as used
+    _lineage(corpus, vocab, ids, families, family_evidence, existing)
     _results(corpus, vocab, ids, results, existing)
     _cites(corpus, existing)
     corpus.edges.sort(key=lambda e: (e.subject, e.predicate, e.object))
     return corpus
+
+
+def _checked(items: Iterable[tuple[PaperRecord, Extraction]]) -> Iterator[tuple[PaperRecord, Extraction]]:
+    last = ("", -1)
+    for record, extraction in items:
+        if source_order(record) < last:
+            raise ValueError(f"resolve(presorted=True) got {record.source.path}:{record.source.line} after {last[0]}:{last[1]}")
+        last = source_order(record)
+        yield record, extraction
 
 
 def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction: Extraction, existing: Existing) -> str:
@@ -164,8 +189,8 @@ def _add_entity(corpus: Corpus, label: str, type_: str, aliases: set[str], known
     return eid
 
 
-def _lineage(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], families: dict[str, str], evidence,
-             existing: Existing) -> None:
+def _lineage(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], families: dict[str, str],
+             family_evidence: dict[str, list[Evidence]], existing: Existing) -> None:
     """variantOf / buildsOn edges between entities, from the vocabulary and from matched variants."""
     def node(label: str) -> str:
         term = vocab.terms[label]
@@ -175,8 +200,7 @@ def _lineage(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], families: d
         entity = corpus.entities[eid]
         term = vocab.terms.get(entity.label) if entity.known else None
         if term is None and key in families:
-            family_evidence = [ev for (_, _, k), evs in evidence.items() if k == key for ev in evs]
-            corpus.edges.append(Edge(eid, "variantOf", node(families[key]), _sorted(family_evidence)))
+            corpus.edges.append(Edge(eid, "variantOf", node(families[key]), _sorted(family_evidence[key])))
         if term is None:
             continue
         if term.variant_of:

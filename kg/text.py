@@ -1,4 +1,4 @@
-"""Sentence splitting with character offsets.
+"""Sentence splitting with character offsets, and finding a name as a whole word.
 
 A small rule-based splitter instead of a library: NLTK's Punkt needs a model download (no
 network here) and pysbd is ~100× slower than a regular expression, which matters at a
@@ -10,6 +10,7 @@ million abstracts. Abstracts are well-formed prose, so the rules below suffice.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = re.compile(
@@ -31,3 +32,28 @@ def sentences(text: str) -> list[tuple[str, int]]:
     if tail:
         out.append((tail, start))
     return out
+
+
+def _joins(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+def whole_word_spans(name: str, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of `name` in `text` not inside a longer word or
+    hyphenated token: what `re.finditer(rf"(?<![\\w-]){re.escape(name)}(?![\\w-])", text)` finds,
+    without compiling a pattern per name (compiling cost more than searching: names are
+    mostly new ones, one per paper).
+
+    >>> list(whole_word_spans("ViT", "ViT-B and ViT, not DeiT or ViTs; ViT"))
+    [(10, 13), (33, 36)]
+    """
+    if not name:
+        return
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not _joins(text[at - 1])) and (end == len(text) or not _joins(text[end])):
+            yield at, end
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)

@@ -147,10 +147,7 @@ def test_hostile_papers_round_trip_through_every_rdf_format_and_graphml(papers):
     records = [PaperRecord(" ".join(clean(t).split()) or "t", clean(a).strip() or "a", Source(clean(f), i + 1, (d and clean(d).strip()) or None),
                            tuple(clean(x).strip() for x in authors if clean(x).strip()), (f"https://example.org/{clean(t)}",))
                for i, (t, a, authors, f, d) in enumerate(papers)]
-    corpus = resolve((r, extract(r)) for r in records)
-    rdf = rdf_module.new_graph()
-    for triple in rdf_module.triples(corpus):
-        rdf.add(triple)
+    rdf = rdf_module.to_graph(resolve((r, extract(r)) for r in records))  # the N-Triples lines, read by Oxigraph's parser
     _round_trips(rdf)
     graph = from_rdf(rdf)
     back = nx.parse_graphml(exports.graphml(graph))
@@ -189,3 +186,13 @@ def test_any_parameter_value_is_bound_as_a_value(value, prefix):
     rows = run_query(SMALL_GRAPH, "SELECT ?p WHERE { ?p dcterms:title ?t }", {"t": prefix + value})
     assert rows.rows == ([[iri("paper/p")]] if prefix + value == 'A "quoted" title' else [])
     assert len(SMALL_GRAPH) == 1
+
+
+@FUZZ
+@given(st.text(alphabet="aA1-_ .é", max_size=6).filter(str.strip), st.text(alphabet="aA1-_ .é(", max_size=40))
+def test_whole_word_spans_finds_what_the_pattern_finds(name, text):
+    """kg.text.whole_word_spans replaced a per-name regular expression; it must find exactly the same spans."""
+    from kg.text import whole_word_spans
+
+    pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+    assert list(whole_word_spans(name, text)) == [m.span() for m in pattern.finditer(text)]

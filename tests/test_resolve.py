@@ -40,3 +40,13 @@ def test_results_are_nodes_of_the_rdf_graph_tied_to_the_dataset():
         "SELECT ?model ?metric ?value ?dataset WHERE { ?p kg:reportsResult ?r . ?r kg:metric ?metric ; kg:value ?value ; "
         "kg:onDataset/rdfs:label ?dataset ; kg:ofModel/rdfs:label ?model }"))
     assert [tuple(map(str, row)) for row in rows] == [("GlowNet", "top-1 accuracy", "84.5%", "ImageNet")]
+
+
+def test_presorted_input_is_streamed_to_the_same_corpus_and_out_of_order_input_is_refused():
+    import pytest
+
+    records = [PaperRecord(f"P{i}", f"We propose Net{i}. It outperforms ResNet on ImageNet.", Source("t.txt", i)) for i in range(1, 6)]
+    pairs = [(r, extract(r)) for r in records]
+    assert resolve(iter(pairs), presorted=True) == resolve(list(reversed(pairs)))
+    with pytest.raises(ValueError, match="t.txt:1 after t.txt:2"):
+        resolve(iter([pairs[1], pairs[0]]), presorted=True)

@@ -64,3 +64,18 @@ def test_dask_without_a_scheduler_there_is_a_one_line_error(tmp_path):
                                               "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2 and result.output.startswith("kg: error: cannot reach the Dask scheduler")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_repeated_entry_is_extracted_once_and_gets_the_same_extraction(monkeypatch):
+    from kg import pipeline
+    from kg.extract import extract
+    from kg.model import PaperRecord, Source
+
+    texts = [("A", "We propose ANet on ImageNet."), ("B", "We propose BNet on COCO."), ("A", "We propose ANet on ImageNet.")]
+    records = [PaperRecord(t, a, Source(f"{i}.txt", 1)) for i, (t, a) in enumerate(texts)]
+    extracted: list[str] = []
+    real = pipeline.extract_batch
+    monkeypatch.setattr(pipeline, "extract_batch", lambda batch: extracted.extend(r.title for r in batch) or real(batch))
+    result = pipeline.extract_records(records, progress=False)
+    assert extracted == ["A", "B"]
+    assert result == [extract(r) for r in records] and result[0] is result[2]

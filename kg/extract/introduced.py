@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..text import whole_word_spans
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 
@@ -141,9 +142,9 @@ def retype(doc: Doc, mention: Mention, vocabulary: Vocabulary | None = None) -> 
     votes[mention.type] += 1  # the guess made where it was introduced
     for text in doc.masked:
         for name in names:
-            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-                after = _APPOSITIVE.match(text[match.end() :]) or _HEAD_AFTER.match(text[match.end() :])
-                before = _HEAD_BEFORE.search(text[: match.start()])
+            for start, end in whole_word_spans(name, text):
+                after = _APPOSITIVE.match(text[end:]) or _HEAD_AFTER.match(text[end:])
+                before = _HEAD_BEFORE.search(text[:start])
                 for found in (after, before):
                     head = found and _HEAD.search(found.group())
                     if head:
@@ -274,13 +275,12 @@ def _mentions_of_introduced(doc: Doc) -> None:
     taken = {(m.sentence, m.start) for m in doc.mentions}
     for intro in doc.introduced:
         for name in (intro.surface, *intro.aliases):
-            pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
             for index, text in enumerate(doc.masked):
-                for match in pattern.finditer(text):
-                    if (index, match.start()) == (intro.sentence, intro.start) or (index, match.start()) in taken:
+                for start, end in whole_word_spans(name, text):
+                    if (index, start) == (intro.sentence, intro.start) or (index, start) in taken:
                         continue
-                    if any(m.sentence == index and m.start < match.end() and match.start() < m.end for m in doc.mentions):
+                    if any(m.sentence == index and m.start < end and start < m.end for m in doc.mentions):
                         continue
-                    taken.add((index, match.start()))
-                    doc.mentions.append(Mention(index, match.start(), match.end(), doc.sentences[index][match.start():match.end()],
+                    taken.add((index, start))
+                    doc.mentions.append(Mention(index, start, end, doc.sentences[index][start:end],
                                                 intro.type, canonical=intro.canonical, extractor=EXTRACTOR))

@@ -28,6 +28,7 @@ from .doc import Doc, Mention
 
 EXTRACTOR = "results"
 METRICS_FILE = Path(__file__).resolve().parents[1] / "data" / "metrics.tsv"
+_DIGIT = re.compile(r"\d")
 _VALUE = r"(?<![-/^])(?P<value>\d+(?:\.\d+)?\s?(?:\\?%|\s?points?)?)"
 _GAP = 40  # characters between the number/metric and the dataset name
 
@@ -83,6 +84,8 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     table = metrics()
     seen: set[tuple[str, str, str]] = set()
     for index, text in enumerate(doc.masked):
+        if not _DIGIT.search(text):
+            continue  # every result has a number: most sentences are skipped without running the long patterns
         matches = sorted((m for pattern in _patterns() for m in pattern.finditer(text)), key=lambda m: m.start())
         for match in matches:
             dataset = _dataset(doc, index, match.start(), match.end())

@@ -95,16 +95,16 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
     return kept
 
 
-_TOKEN = re.compile(r"(?<![\w-])[A-Za-z][\w.+-]*[\w+](?![\w-])")
+_HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z][\w.+]*-[\w.+-]*[\w+](?![\w-])")  # a token with a hyphen inside
 
 
 def _respelled(text: str, taken: list[tuple[int, int]], vocabulary: Vocabulary) -> list[tuple[int, int, Term]]:
     """Hyphenated tokens the automaton missed that are a vocabulary name spelled another way
     ("Mask-RCNN" for "Mask R-CNN", "MobileNet-V2" for "MobileNetV2"): same name key."""
     out = []
-    for match in _TOKEN.finditer(text):
+    for match in _HYPHENATED.finditer(text):
         token = match.group().rstrip(".")
-        if "-" not in token or not any(c.isupper() for c in token):
+        if not any(c.isupper() for c in token):
             continue
         start, end = match.start(), match.start() + len(token)
         if any(a < end and start < b for a, b in taken):
