@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -91,8 +92,10 @@ def new_listings(n_base: int, base: Path, n_add: int, repeats: int, work: Path) 
 
 
 def fresh_copy(base: Path, to: Path) -> Path:
+    """A copy of the base graph, written back to disk first: the kernel flushing the copy would slow the add's fsyncs."""
     shutil.rmtree(to, ignore_errors=True)
     shutil.copytree(base, to)
+    os.sync()
     return to
 
 
