@@ -197,7 +197,7 @@ def _child(kind: str, n: int, args: argparse.Namespace) -> dict:
 
 
 STAGES = {"read": "parse listings", "extract": "extract", "resolve": "resolve", "write": "write graph.nt",
-          "load": "Oxigraph bulk load", "total": "total"}
+          "index": "index for kg add", "load": "Oxigraph bulk load", "total": "total"}
 
 
 def report(size: dict, alt: dict) -> str:

@@ -118,9 +118,11 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
     for (_, _, key), evs in evidence.items():
         if key in families:
             family_evidence[key] += evs
+    edges: dict[tuple[str, str, str], list[Evidence]] = {}  # two name keys can resolve to one entity: one edge
     for key in sorted(evidence):
         subject, predicate, target = key
-        corpus.edges.append(Edge(subject, predicate, ids.get(target, target), _sorted(evidence.pop(key))))  # freed as used
+        edges.setdefault((subject, predicate, ids.get(target, target)), []).extend(evidence.pop(key))  # freed as used
+    corpus.edges.extend(Edge(s, p, o, _sorted(edges.pop((s, p, o)))) for s, p, o in list(edges))
     _lineage(corpus, vocab, ids, families, family_evidence, existing)
     _results(corpus, vocab, ids, results, existing)
     _cites(corpus, existing)
@@ -196,17 +198,19 @@ def _lineage(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], families: d
         term = vocab.terms[label]
         return _add_entity(corpus, term.label, term.type, set(term.aliases), True, existing)
 
+    lineage: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)  # keyed: two name keys can be one entity
     for key, eid in sorted(ids.items()):
         entity = corpus.entities[eid]
         term = vocab.terms.get(entity.label) if entity.known else None
         if term is None and key in families:
-            corpus.edges.append(Edge(eid, "variantOf", node(families[key]), _sorted(family_evidence[key])))
+            lineage[(eid, "variantOf", node(families[key]))] += family_evidence[key]
         if term is None:
             continue
         if term.variant_of:
-            corpus.edges.append(Edge(eid, "variantOf", node(term.variant_of), (VOCABULARY_EVIDENCE,)))
+            lineage[(eid, "variantOf", node(term.variant_of))].append(VOCABULARY_EVIDENCE)
         for parent in term.builds_on:
-            corpus.edges.append(Edge(eid, "buildsOn", node(parent), (VOCABULARY_EVIDENCE,)))
+            lineage[(eid, "buildsOn", node(parent))].append(VOCABULARY_EVIDENCE)
+    corpus.edges.extend(Edge(s, p, o, _sorted(evs)) for (s, p, o), evs in lineage.items())
 
 
 def _results(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], results, existing: Existing) -> None:

@@ -57,6 +57,8 @@ def test_large_build_writes_ntriples_and_a_store_and_drops_stale_formats(tmp_pat
     assert sorted(p.name for p in (out / ".kg").iterdir()) == ["index.sqlite"]
     rows = run(open_store(out / "store"), "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }")
     assert rows.rows == [["310"]]
+    lines = (out / "graph.nt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == len(open_store(out / "store"))  # every triple written once
 
 
 def test_dask_without_a_scheduler_there_is_a_one_line_error(tmp_path):
