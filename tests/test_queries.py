@@ -4,9 +4,11 @@ import shlex
 from pathlib import Path
 
 import pytest
+from pyparsing import ParseResults
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.errors import KGError
-from kg.query import format_result, read_query, run
+from kg.query import bind_values, check_read_only, format_result, read_query, run
 from kg.store import load_store
 
 QUERIES = sorted((Path(__file__).resolve().parents[1] / "queries").glob("*.rq"))
@@ -117,6 +119,50 @@ def test_a_parameter_may_bind_a_variable_that_is_not_a_column(sample_graph, stor
     paper = run(sample_graph.rdf, "SELECT ?p WHERE { ?p kg:evaluatedOn ?x } ORDER BY ?p LIMIT 1").rows[0][0]
     rows = run(sample_graph.rdf, query, {"p": paper})
     assert rows.rows and rows == run(store, query, {"p": paper})
+
+
+def _patterns(group: CompValue) -> int:
+    """How many patterns Oxigraph joins for a group: each triple is one, a sequence path `a/b`
+    is two (Oxigraph splits it), BIND and FILTER none, anything nested more than one."""
+    parts = group["part"] if "part" in group else []
+    return sum(sum(_path_patterns(t[i]) for i in range(1, len(t), 3)) for p in parts if p.name == "TriplesBlock"
+               for t in p["triples"]) + sum(2 for p in parts if p.name not in ("TriplesBlock", "Bind", "Filter"))
+
+
+def _path_patterns(path: object) -> int:
+    if isinstance(path, CompValue) and path.name == "PathAlternative":
+        return _path_patterns(path["part"][0]) if len(path["part"]) == 1 else 1
+    if isinstance(path, CompValue) and path.name == "PathSequence":
+        return sum(_path_patterns(p) for p in path["part"])
+    if isinstance(path, CompValue) and path.name in ("PathElt", "PathEltOrInverse"):
+        return 1 if "mod" in path else _path_patterns(path["part"])
+    return 1  # an IRI, a prefixed name or a variable
+
+
+def _optional_and_union_groups(tree: object) -> list[CompValue]:
+    if isinstance(tree, CompValue):
+        own = [tree["graph"]] if tree.name == "OptionalGraphPattern" else []
+        if tree.name == "GroupOrUnionGraphPattern" and len(tree["graph"]) > 1:
+            own = list(tree["graph"])
+        return own + [g for v in tree.values() for g in _optional_and_union_groups(v)]
+    if isinstance(tree, (list, tuple, ParseResults)):
+        return [g for v in tree for g in _optional_and_union_groups(v)]
+    return []
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.name)
+def test_unions_and_optionals_are_one_pattern_and_parameters_come_first(path):
+    """The shapes Oxigraph plans from a bound value: it follows a UNION branch or an OPTIONAL
+    row by row only when it is one pattern (BIND and FILTER aside); a bigger one it evaluates
+    over the whole graph before joining. And each parameter's VALUES block is the first part
+    of the WHERE group, where the planner starts."""
+    text = read_query(str(path))
+    parsed = check_read_only(text)
+    assert all(_patterns(group) == 1 for group in _optional_and_union_groups(parsed["where"]))
+    params = example_params(text)
+    if params:
+        bound = check_read_only(bind_values(text, parsed, {name: '"x"' for name in params}))
+        assert [p.name for p in bound["where"]["part"][:len(params)]] == ["InlineData"] * len(params)
 
 
 @pytest.mark.parametrize("text, message", [
