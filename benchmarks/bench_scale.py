@@ -18,8 +18,8 @@ import argparse
 import gc
 import json
 import os
-import re
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -140,9 +140,8 @@ def time_queries(store_path: Path, timeout: float = QUERY_TIMEOUT_S) -> list[dic
     results = []
     for path in QUERIES:
         text = path.read_text(encoding="utf-8")
-        example = next((line for line in text.splitlines() if "Example:" in line), "")
         variants = [("", {})]
-        params = dict(re.findall(r"--param (\w+)=(\S+)", example))
+        params = example_params(text)
         if params:
             variants.append((" ".join(f"{k}={v}" for k, v in params.items()), params))
         for label, bound in variants:
@@ -155,6 +154,14 @@ def time_queries(store_path: Path, timeout: float = QUERY_TIMEOUT_S) -> list[dic
             rows, ms = answer if answer else (None, None)
             results.append({"query": path.stem, "params": label, "rows": rows, "ms": ms})
     return results
+
+
+def example_params(text: str) -> dict[str, str]:
+    """The --param NAME=VALUE pairs of a named query's `# Example:` line, read as a shell reads
+    them, so quoted values with spaces (`--param "title=A B"`) are timed too."""
+    line = next((line for line in text.splitlines() if line.startswith("# Example:")), "# Example:")
+    words = shlex.split(line.removeprefix("# Example:"))
+    return dict(words[i + 1].split("=", 1) for i, word in enumerate(words[:-1]) if word == "--param")
 
 
 def _time_query(store_path: str, text: str, bound: dict, sender) -> None:

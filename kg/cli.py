@@ -89,7 +89,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
 @click.option("--format", "fmt", type=click.Choice(query_module.FORMATS), default="table", show_default=True,
               help="Output format.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind ?NAME to VALUE (an IRI if it starts with http(s)://, else a string); with --store ?NAME must be a result column. Repeatable.")
+              help="Bind ?NAME, a variable of the WHERE clause, to VALUE (an IRI if it starts with http(s)://, else a string). Repeatable.")
 @click.option("--store", "store_path", type=click.Path(path_type=Path),
               help="Answer from the on-disk Oxigraph store at PATH (for large graphs); bulk-loaded from --graph if PATH does not exist.")
 def query(query: str, graph_path: Path, fmt: str, params: tuple[str, ...], store_path: Path | None) -> None:

@@ -213,7 +213,7 @@ class KnowledgeGraph:
         return list(self.nx.edges[s, o, predicate]["evidence"])
 
     def query(self, sparql: str, **params: str) -> Rows:
-        """Run SPARQL (SELECT or ASK) over the graph, with result columns bound from keyword arguments.
+        """Run SPARQL (SELECT or ASK) over the graph, with variables of its WHERE clause bound from keyword arguments.
 
         >>> sample_graph().query("SELECT ?d WHERE { ?x rdfs:label ?d ; a kg:Dataset }", d="ImageNet").rows
         [['ImageNet']]

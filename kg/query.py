@@ -20,13 +20,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from pyparsing import ParseResults
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef, Variable
+from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -75,6 +80,11 @@ def check_read_only(query: str) -> CompValue:
     Traceback (most recent call last):
     kg.errors.KGError: SPARQL UPDATE is refused: the graph is read-only
     """
+    return _parse(query)[1]
+
+
+def _parse(query: str) -> ParseResults:
+    """rdflib's whole parse of a read-only query (prologue and query): what `translateQuery` takes."""
     try:
         with _PARSER_LOCK:
             parsed = parseQuery(query)
@@ -84,30 +94,122 @@ def check_read_only(query: str) -> CompValue:
         raise KGError(f"SPARQL query failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
     if _mentions(parsed, "ServiceGraphPattern"):
         raise KGError("SERVICE clauses are refused: queries run on the local graph only")
-    return parsed[1]
+    return parsed
 
 
 def check_params(parsed: CompValue, params: dict[str, str]) -> None:
-    """On the Oxigraph store, parameters must bind result columns of a SELECT: Oxigraph
-    substitutes only projected variables (and ignores substitutions in ASK), where rdflib
-    pre-binds any variable. Named queries keep to the common rule, so both agree on them.
+    """Parameters bind variables of the WHERE group, result columns or not, alike on both
+    stores: each is joined to the group as a one-row VALUES block (`bind_values`), which does
+    not reach a variable used only inside a nested SELECT, an EXISTS or a MINUS, nor one only
+    a SELECT expression `(... AS ?x)` computes; those are refused rather than ignored.
 
-    >>> check_params(check_read_only("SELECT ?t WHERE { ?p dcterms:title ?t ; kg:codeStatus ?s }"), {"s": "none"})
+    >>> check_params(check_read_only("SELECT ?t WHERE { ?p dcterms:title ?t }"), {"p": "https://w3id.org/mlkg/id/x"})
+    >>> check_params(check_read_only("SELECT ?t WHERE { ?p dcterms:title ?t FILTER NOT EXISTS { ?p kg:codeStatus ?s } }"), {"s": "none"})
     Traceback (most recent call last):
-    kg.errors.KGError: --param s: ?s is not a result column of this query (columns: ?t); parameters bind result columns
+    kg.errors.KGError: --param s: ?s is not a variable of the WHERE clause outside nested SELECT, EXISTS and MINUS (variables: ?p, ?t)
     """
-    if not params:
-        return
-    if parsed.name != "SelectQuery":
-        raise KGError("parameters bind result columns of SELECT queries; this query has none")
-    if "projection" not in parsed:  # SELECT *: every variable is a column
-        return
-    columns = [str(v["var"]) for v in parsed["projection"] if "var" in v]  # not `(expr AS ?x)`
+    used = _reachable_variables(parsed["where"])
     for name in params:
-        if name not in columns:
-            listed = ", ".join(f"?{c}" for c in columns) or "none"
-            raise KGError(f"--param {name}: ?{name} is not a result column of this query (columns: {listed}); "
-                          "parameters bind result columns")
+        if name not in used:
+            listed = ", ".join(f"?{v}" for v in sorted(used)) or "none"
+            raise KGError(f"--param {name}: ?{name} is not a variable of the WHERE clause outside nested SELECT, "
+                          f"EXISTS and MINUS (variables: {listed})")
+
+
+_OUT_OF_REACH = {"SubSelect", "Builtin_EXISTS", "Builtin_NOTEXISTS", "MinusGraphPattern"}
+"""Parse-tree nodes whose variables a VALUES block joined to the enclosing group does not bind."""
+
+
+def _reachable_variables(tree: object) -> set[str]:
+    if isinstance(tree, Variable):
+        return {str(tree)}
+    if isinstance(tree, CompValue):
+        return set() if tree.name in _OUT_OF_REACH else set().union(*map(_reachable_variables, tree.values()))
+    if isinstance(tree, (list, tuple, ParseResults)):
+        return set().union(*map(_reachable_variables, tree))
+    return set()
+
+
+_LEXEME = re.compile(r'''
+    \#[^\n]* | \\. | <[^<>"{}|^`\\\x00-\x20]*> | [{}()]
+    | """(?:[^"\\]|\\.|"(?!""))*""" | \'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+    | "(?:[^"\\\n\r]|\\.)*" | '(?:[^'\\\n\r]|\\.)*'
+''', re.VERBOSE | re.DOTALL)
+"""What can hide a brace (comments, escapes such as `ex:a\\#b`, IRIs, strings), and the braces and parentheses."""
+
+
+def where_group(query: str) -> tuple[int, int]:
+    """Offsets of the inside of the query's WHERE group: after its `{`, the first one outside
+    comments, strings, IRIs and parentheses (a SELECT expression may hold `EXISTS { }`), and
+    at its matching `}`.
+
+    >>> q = 'SELECT ?x (EXISTS { ?x ?p 1 } AS ?e) # {\\nWHERE { ?x ?p "}" { ?x ?q <urn:x> } } ORDER BY ?x'
+    >>> start, end = where_group(q); q[start:end]
+    ' ?x ?p "}" { ?x ?q <urn:x> } '
+    """
+    depth = parens = 0
+    start = None
+    for match in _LEXEME.finditer(query):
+        token = match.group()
+        if start is None and token in ("(", ")"):
+            parens += 1 if token == "(" else -1
+        elif token == "{" and (start is not None or parens == 0):
+            start = match.end() if start is None else start
+            depth += 1
+        elif token == "}" and start is not None:
+            depth -= 1
+            if depth == 0:
+                return start, match.start()
+    raise KGError("SPARQL query failed: no WHERE group to bind parameters in")
+
+
+def bind_values(query: str, parsed: CompValue, terms: dict[str, str]) -> str:
+    """`query` with each `name: term` (a term in SPARQL syntax) joined to its WHERE group as
+    `VALUES ?name { term }`. First in the group: Oxigraph's planner orders joins by the
+    constants each pattern holds and never sees `substitutions`, so a value written into the
+    query is where it starts, and the work follows the answer, not the graph. Last for a
+    variable the group assigns with BIND, where a VALUES before the BIND is an error. The
+    placement is checked on rdflib's parse of the result.
+
+    >>> q = "SELECT ?t ?n WHERE { ?p dcterms:title ?t BIND(STRLEN(?t) AS ?n) }"
+    >>> bind_values(q, check_read_only(q), {"t": '"A B"', "n": "3"})
+    'SELECT ?t ?n WHERE { VALUES ?t { "A B" } ?p dcterms:title ?t BIND(STRLEN(?t) AS ?n)  VALUES ?n { 3 } }'
+    """
+    first, last = _placement(parsed, list(terms))
+    start, end = where_group(query)
+
+    def joined(term: Callable[[str], str]) -> str:
+        head = "".join(f" VALUES ?{name} {{ {term(name)} }}" for name in first)
+        tail = "".join(f" VALUES ?{name} {{ {term(name)} }}" for name in last)
+        return f"{query[:start]}{head}{query[start:end]}{tail}{' ' if tail else ''}{query[end:]}"
+
+    expected = tuple(("InlineData", (n,)) for n in first) + _kinds(parsed["where"]) + tuple(("InlineData", (n,)) for n in last)
+    if not _lands(joined(lambda name: "UNDEF"), expected):
+        raise KGError("SPARQL query failed: cannot place the parameters in this query's WHERE group")
+    return joined(terms.__getitem__)
+
+
+@lru_cache(maxsize=256)
+def _lands(query: str, expected: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """Whether rdflib parses the WHERE group of `query` into the parts `expected`; cached, since
+    the same named query is bound again and again and a parse costs milliseconds."""
+    return _kinds(check_read_only(query)["where"]) == expected
+
+
+def _placement(parsed: CompValue, names: list[str]) -> tuple[list[str], list[str]]:
+    """The parameters that go first in the WHERE group, and those the group assigns with BIND (last)."""
+    assigned = {str(part["var"]) for part in _group_parts(parsed["where"]) if part.name == "Bind"}
+    return [n for n in names if n not in assigned], [n for n in names if n in assigned]
+
+
+def _group_parts(group: CompValue) -> list[CompValue]:
+    return list(group["part"]) if "part" in group else []  # CompValue.get would return the key itself
+
+
+def _kinds(group: CompValue) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A group's parts by kind, with the variables of its VALUES blocks: enough to see where one landed."""
+    return tuple((part.name, tuple(str(v) for v in part["var"]) if part.name == "InlineData" else ())
+                 for part in _group_parts(group))
 
 
 def _is_update(query: str) -> bool:
@@ -121,7 +223,7 @@ def _is_update(query: str) -> bool:
 def _mentions(tree: object, name: str) -> bool:
     if isinstance(tree, CompValue):
         return tree.name == name or any(_mentions(v, name) for v in tree.values())
-    if isinstance(tree, (list, tuple)) or type(tree).__name__ == "ParseResults":
+    if isinstance(tree, (list, tuple, ParseResults)):
         return any(_mentions(v, name) for v in tree)
     return False
 
@@ -129,19 +231,20 @@ def _mentions(tree: object, name: str) -> bool:
 def run(backend: Backend, query: str, params: dict[str, str] | None = None) -> Rows:
     """Run a SELECT or ASK query on an rdflib Graph or a pyoxigraph Store.
 
-    `params` bind variables to values, never pasted into the text: a value that looks like
-    an IRI (`https://...`) is bound as an IRI, anything else as a plain string literal. On
-    Oxigraph they must be result columns (see `check_params`).
+    `params` bind variables to values: a value that looks like an IRI (`https://...`) is bound
+    as an IRI, anything else as a plain string literal. Both stores join them to the WHERE
+    group as VALUES blocks (see `check_params` and `bind_values`): rdflib in its parse tree,
+    Oxigraph in the query text, written by pyoxigraph's own term syntax.
     """
-    parsed = check_read_only(query)
-    if parsed.name not in ("SelectQuery", "AskQuery"):
+    parsed = _parse(query)
+    if parsed[1].name not in ("SelectQuery", "AskQuery"):
         raise KGError("only SELECT and ASK queries are supported here; CONSTRUCT and DESCRIBE are served by `kg serve`")
     params = params or {}
+    check_params(parsed[1], params)
     try:
         if isinstance(backend, pyoxigraph.Store):
-            check_params(parsed, params)
-            return _run_oxigraph(backend, query, params)
-        return _run_rdflib(backend, query, params)
+            return _run_oxigraph(backend, query, parsed[1], params)
+        return _run_rdflib(backend, parsed, params)
     except KGError:
         raise
     except Exception as err:  # both stores raise assorted errors for queries they cannot evaluate
@@ -152,22 +255,33 @@ def _is_iri(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def _run_rdflib(graph: Graph, query: str, params: dict[str, str]) -> Rows:
-    bindings = {k: (URIRef(v) if _is_iri(v) else Literal(v)) for k, v in params.items()}
-    result = graph.query(query, initNs=QUERY_PREFIXES, initBindings=bindings)
+def _run_rdflib(graph: Graph, parsed: ParseResults, params: dict[str, str]) -> Rows:
+    first, last = _placement(parsed[1], list(params))
+    values = lambda names: [CompValue("InlineData", var=[Variable(n)], value=[_rdflib_term(params[n])]) for n in names]
+    where = parsed[1]["where"]
+    where["part"] = values(first) + _group_parts(where) + values(last)
+    result = graph.query(translateQuery(parsed, initNs=QUERY_PREFIXES))
     if result.type == "ASK":
         return Rows(["ask"], [[str(bool(result.askAnswer)).lower()]])
     return Rows([str(v) for v in result.vars], [[_rdflib_cell(value) for value in row] for row in result])
 
 
-def _run_oxigraph(store: pyoxigraph.Store, query: str, params: dict[str, str]) -> Rows:
-    substitutions = {pyoxigraph.Variable(k): (pyoxigraph.NamedNode(v) if _is_iri(v) else pyoxigraph.Literal(v))
-                     for k, v in params.items()}
-    result = store.query(query, prefixes=QUERY_PREFIXES, substitutions=substitutions)
+def _rdflib_term(value: str) -> URIRef | Literal:
+    return URIRef(value) if _is_iri(value) else Literal(value)
+
+
+def _run_oxigraph(store: pyoxigraph.Store, query: str, parsed: CompValue, params: dict[str, str]) -> Rows:
+    if params:
+        query = bind_values(query, parsed, {k: str(_oxigraph_term(v)) for k, v in params.items()})
+    result = store.query(query, prefixes=QUERY_PREFIXES)
     if isinstance(result, pyoxigraph.QueryBoolean):
         return Rows(["ask"], [[str(bool(result)).lower()]])
     columns = [v.value for v in result.variables]
     return Rows(columns, [[_oxigraph_cell(solution[c]) for c in columns] for solution in result])
+
+
+def _oxigraph_term(value: str) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
+    return pyoxigraph.NamedNode(value) if _is_iri(value) else pyoxigraph.Literal(value)
 
 
 def _rdflib_cell(value: object) -> str:
