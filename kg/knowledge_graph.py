@@ -145,7 +145,7 @@ class KnowledgeGraph:
         `g.nx.nodes[paper]["links"]`, and `["code_status"]` says released / promised / none).
 
         >>> g = sample_graph()
-        >>> paper = g.find("PASS: An ImageNet replacement for self-supervised pretraining without humans")
+        >>> paper = g.find("Do CLIPs Always Generalize Better than ImageNet Models?")
         >>> g.repos(paper), g.nx.nodes[paper]["code_status"]
         ([], 'none')
         """

@@ -232,9 +232,10 @@ def run(backend: Backend, query: str, params: dict[str, str] | None = None) -> R
     """Run a SELECT or ASK query on an rdflib Graph or a pyoxigraph Store.
 
     `params` bind variables to values: a value that looks like an IRI (`https://...`) is bound
-    as an IRI, anything else as a plain string literal. Both stores join them to the WHERE
-    group as VALUES blocks (see `check_params` and `bind_values`): rdflib in its parse tree,
-    Oxigraph in the query text, written by pyoxigraph's own term syntax.
+    as an IRI, anything else as a plain string literal. Oxigraph gets them as VALUES blocks
+    joined to the WHERE group in the query text (see `check_params` and `bind_values`), written
+    by pyoxigraph's own term syntax; rdflib as initial bindings (see `_run_rdflib`). Both give
+    the rows of the unbound query that hold the values.
     """
     parsed = _parse(query)
     if parsed[1].name not in ("SelectQuery", "AskQuery"):
@@ -256,11 +257,17 @@ def _is_iri(value: str) -> bool:
 
 
 def _run_rdflib(graph: Graph, parsed: ParseResults, params: dict[str, str]) -> Rows:
+    """rdflib takes a parameter as an initial binding, which every pattern sees from the start,
+    and one on a BIND-computed column as a VALUES block at the end of the group (an initial
+    binding of such a column is ignored). A VALUES block first in the group, as Oxigraph
+    wants, made rdflib evaluate UNIONs with BIND once per row: 57 s instead of 0.2 s for
+    architecture-lineage on the sample graph."""
     first, last = _placement(parsed[1], list(params))
-    values = lambda names: [CompValue("InlineData", var=[Variable(n)], value=[_rdflib_term(params[n])]) for n in names]
     where = parsed[1]["where"]
-    where["part"] = values(first) + _group_parts(where) + values(last)
-    result = graph.query(translateQuery(parsed, initNs=QUERY_PREFIXES))
+    where["part"] = _group_parts(where) + [CompValue("InlineData", var=[Variable(n)], value=[_rdflib_term(params[n])])
+                                           for n in last]
+    result = graph.query(translateQuery(parsed, initNs=QUERY_PREFIXES),
+                         initBindings={n: _rdflib_term(params[n]) for n in first})
     if result.type == "ASK":
         return Rows(["ask"], [[str(bool(result.askAnswer)).lower()]])
     return Rows([str(v) for v in result.vars], [[_rdflib_cell(value) for value in row] for row in result])
