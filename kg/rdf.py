@@ -48,7 +48,7 @@ def _n(term: URIRef) -> str:
 # Terms written in every graph, rendered once.
 TYPE, LABEL, ALT_LABEL = _n(RDF.type), _n(RDFS.label), _n(SKOS.altLabel)
 PAPER_TYPES = (_n(KG.Paper), _n(SCHEMA.ScholarlyArticle))
-ENTITY_TYPES = {t: tuple(_n(c) for c in (CLASSES[t], EXTRA_CLASSES.get(t)) if c) for t in CLASSES}
+ENTITY_CLASSES = {t: tuple(_n(c) for c in (CLASSES[t], EXTRA_CLASSES.get(t)) if c) for t in CLASSES}
 REPO_TYPES = (_n(KG.Repository), _n(SCHEMA.SoftwareSourceCode))
 TITLE, ABSTRACT, CREATOR, CODE_STATUS, OTHER_LINK = map(_n, (DCTERMS.title, DCTERMS.abstract, DCTERMS.creator, KG.codeStatus, KG.otherLink))
 DERIVED_FROM, ENTRY, FILE, LINE, LISTED = map(_n, (PROV.wasDerivedFrom, KG.ListingEntry, KG.file, KG.line, KG.listedDate))
@@ -103,7 +103,7 @@ def lines(corpus: Corpus) -> Iterator[str]:
                 yield f"{entry} {LISTED} {_text(source.listed)} .\n"
     for entity in corpus.entities.values():
         node = _node(entity.id)
-        for class_ in ENTITY_TYPES[entity.type]:
+        for class_ in ENTITY_CLASSES[entity.type]:
             yield f"{node} {TYPE} {class_} .\n"
         yield f'{node} {LABEL} {_text(entity.label)} .\n{node} {IN_VOCABULARY} "{str(entity.known).lower()}"{_BOOLEAN} .\n'
         for alias in sorted(entity.aliases):
