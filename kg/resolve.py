@@ -119,7 +119,7 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
         if key in families:
             family_evidence[key] += evs
     edges: dict[tuple[str, str, str], list[Evidence]] = {}  # two name keys can resolve to one entity: one edge
-    for key in sorted(evidence):
+    for key in list(evidence):  # no need to sort: edges are sorted once at the end
         subject, predicate, target = key
         edges.setdefault((subject, predicate, ids.get(target, target)), []).extend(evidence.pop(key))  # freed as used
     corpus.edges.extend(Edge(s, p, o, _sorted(edges.pop((s, p, o)))) for s, p, o in list(edges))
