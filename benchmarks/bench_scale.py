@@ -106,7 +106,6 @@ def run_size(n: int, work: Path, workers: int, query_timeout: float) -> dict:
     """`kg build` of n synthetic papers (kg.large_exports.build_large, as the CLI runs it), with its
     stage timings; then the queries on the store it wrote."""
     from kg.large_exports import build_large
-    from kg.sources import read_sources
     from kg.store import open_store
 
     source = corpus_dir(work, n)
@@ -123,7 +122,7 @@ def run_size(n: int, work: Path, workers: int, query_timeout: float) -> dict:
     open_store(out / "store")
     reopen = time.perf_counter() - mark
     return {
-        "papers": built.papers, "records": sum(1 for _ in read_sources([source])), "workers": workers,
+        "papers": built.papers, "records": built.entries, "workers": workers,
         "triples": built.triples, "edges": built.edges, "stages": stages,
         "peak_mb": _peak_mb(), "tree_peak_mb": tree_peak_mb,
         "nt_bytes": _size(out / "graph.nt"), "store_bytes": _size(out / "store"),

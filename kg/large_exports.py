@@ -69,6 +69,7 @@ class LargeBuild:
     """What a large build wrote, and where its time went (seconds per stage)."""
 
     papers: int
+    entries: int  # listing entries read (a paper listed twice is one paper, two entries)
     entities: int
     repos: int
     edges: int
@@ -86,7 +87,8 @@ def build_large(paths: Iterable[str | Path], out_dir: str | Path, progress: bool
     out, paths = Path(out_dir), list(paths)  # read twice: by the build, then for the index's file hashes
     seconds: dict[str, float] = {}
     corpus = build_corpus(paths, progress, workers, executor, scheduler, timings=seconds)
-    counts = len(corpus.papers), len(corpus.entities), len(corpus.repos), len(corpus.edges)
+    counts = (len(corpus.papers), sum(len(p.sources) for p in corpus.papers.values()), len(corpus.entities),
+              len(corpus.repos), len(corpus.edges))
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build.", dir=out))
     try:
