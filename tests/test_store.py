@@ -5,7 +5,7 @@ import pytest
 
 from kg.errors import KGError
 from kg.query import run
-from kg.store import load_store, open_store
+from kg.store import load_as_written, load_store, open_store
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +63,40 @@ def test_kg_query_store_answers_like_rdflib_and_reuses_the_store(exported, tmp_p
     for _ in range(2):  # the first run bulk-loads the store, the second opens it
         stored = CliRunner().invoke(main, [*args, "--store", str(tmp_path / "store")])
         assert stored.exit_code == 0 and stored.stdout == plain.stdout and plain.stdout.count("\n") > 20
+
+
+TRIPLE = '<https://e.org/a{}> <https://e.org/p> "{}" .\n'
+
+
+def test_a_file_loads_while_it_is_written_in_pieces(tmp_path):
+    file = tmp_path / "g.nt"
+    with load_as_written(file, tmp_path / "store") as finish:
+        with open(file, "w", encoding="utf-8", buffering=1) as out:
+            for i in range(2000):  # lines flushed one by one: the loader reads a file that grows while it reads
+                out.write(TRIPLE.format(i, i))
+        finish()
+    assert len(open_store(tmp_path / "store")) == 2000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nt", "store"]  # the pipe is gone
+
+
+def test_a_failing_writer_leaves_no_store_and_no_pipe(tmp_path):
+    file = tmp_path / "g.nt"
+    with pytest.raises(RuntimeError, match="writer broke"):
+        with load_as_written(file, tmp_path / "store"):
+            file.write_text(TRIPLE.format(1, 1), encoding="utf-8")  # a whole line: the cut input would load
+            raise RuntimeError("writer broke")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nt"]
+
+
+def test_bad_data_or_a_taken_store_path_is_an_error_from_finish(tmp_path):
+    file = tmp_path / "g.nt"
+    with pytest.raises(KGError, match=r"/g\.nt: not valid RDF"):
+        with load_as_written(file, tmp_path / "store") as finish:
+            file.write_text("<https://e.org/a> <https://e.org/p> no quotes .\n", encoding="utf-8")
+            finish()
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(KGError, match="already exists"):
+        with load_as_written(tmp_path / "h.nt", tmp_path / "taken") as finish:
+            (tmp_path / "h.nt").write_text(TRIPLE.format(1, 1), encoding="utf-8")
+            finish()
+    assert not (tmp_path / "store").exists() and list((tmp_path / "taken").iterdir()) == []
