@@ -37,6 +37,9 @@ EXECUTORS = ("local", "dask")
 """Where extraction runs: `local` (this process, or a pool of `workers` processes) or `dask`."""
 T = TypeVar("T")
 BATCH = 256  # papers per task: large enough to hide the cost of a task, small enough to balance cores
+IN_FLIGHT = 16
+"""Batches per worker submitted ahead (~3 s of work at 2 workers, a few MB): workers keep going
+while this process pauses, e.g. while resolve resizes a dict of millions of entries (~0.4 s)."""
 
 
 def build_corpus(paths: Iterable[str | Path], progress: bool = True, workers: int = 1,
@@ -147,7 +150,7 @@ def iter_extractions(records: Sequence[PaperRecord], progress: bool = True, work
 
 
 def _in_order(pool: Executor | None, slots: int, batches: list[list[PaperRecord]]) -> Iterator[list[Extraction]]:
-    """The extractions of each batch, in order; at most a few batches per worker in flight,
+    """The extractions of each batch, in order; at most IN_FLIGHT batches per worker in flight,
     so neither this process nor a cluster holds the whole corpus in its queues."""
     if pool is None:
         yield from map(extract_batch, batches)
@@ -155,7 +158,7 @@ def _in_order(pool: Executor | None, slots: int, batches: list[list[PaperRecord]
     pending: deque[Future] = deque()
     for batch in batches:
         pending.append(pool.submit(extract_batch, batch))
-        if len(pending) >= 4 * slots:
+        if len(pending) >= IN_FLIGHT * slots:
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
