@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..text import whole_word_spans
+from ..text import may_hold, whole_word_spans
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 
@@ -212,7 +212,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
     _from_title(doc, add)
     for index, text in enumerate(doc.masked):
-        for pattern in (_CUED, _PROPOSE, _APPOSED):
+        for pattern in _patterns_for(text):
             for match in pattern.finditer(text):
                 add(index, match.start("name"), match.group("name"), pattern is _CUED or "," in text[match.end("name"):match.end("name") + 2])
     _from_definitions(doc, vocabulary, add)
@@ -225,6 +225,21 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
                                                        for s, a, b in spans)]  # "Atrous Pooling" inside "Lite Atrous Pooling"
     _mentions_of_introduced(doc)
 
+
+
+def _patterns_for(text: str) -> list[re.Pattern[str]]:
+    """Those of _CUED, _PROPOSE, _APPOSED that can match `text`, judged by the words each needs."""
+    patterns = []
+    # _CUED (case-sensitive) needs one of its cue words
+    if ("called" in text or "named" in text or "dubbed" in text or "termed" in text or "coined" in text
+            or "denoted" in text or "abbreviated" in text or "namely" in text or "short" in text):
+        patterns.append(_CUED)
+    # _PROPOSE needs _SUBJECT ("we", "this paper", "here we"); _APPOSED that, or "our …", or "a new …"
+    if may_hold(text, "we", "this", "our", "new"):
+        if may_hold(text, "we", "this"):
+            patterns.append(_PROPOSE)
+        patterns.append(_APPOSED)
+    return patterns
 
 
 def _from_title(doc: Doc, add: Add) -> None:

@@ -91,8 +91,11 @@ def _clause_before(text: str, start: int) -> str:
 
 
 def _last(pattern: re.Pattern[str], text: str) -> int:
-    """End offset of the last match of `pattern` in `text`, -1 if none."""
-    return max((m.end() for m in pattern.finditer(text)), default=-1)
+    """End offset of the last match of `pattern` in `text`, -1 if none (matches come in order: the last ends last)."""
+    match = None
+    for match in pattern.finditer(text):
+        pass
+    return match.end() if match else -1
 
 
 def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
@@ -101,7 +104,9 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
     sentence = doc.sentences[mention.sentence]
     after = sentence[mention.end : mention.end + 30]
     before = _clause_before(sentence, mention.start)
-    if _last(_NEGATION, before) > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
+    negation = _last(_NEGATION, before)
+    # no negation (-1) can never end after the other cues (each -1 at least): they are scanned only when it can
+    if negation >= 0 and negation > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
         return (), True  # "without MixBoost", "no more HydraNet"
     if mention.type != "dataset":
         if _FAMILY.search(before) and _FAMILY_AFTER.match(after):
