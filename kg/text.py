@@ -25,7 +25,10 @@ def sentences(text: str) -> list[tuple[str, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         candidate = text[start : match.start()]
-        if _ABBREVIATIONS.search(candidate.rstrip("\"')]")):
+        before = candidate.rstrip("\"')]")
+        # a match is at most 7 characters ("approx.") and ends the text (or a final newline, `$`), so it
+        # starts in the last 8; unlike slicing, `pos` lets `\b` see the character before it
+        if _ABBREVIATIONS.search(before, max(0, len(before) - 8)):
             continue
         out.append((candidate.strip(), start))
         start = match.end()
