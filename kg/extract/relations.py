@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ..model import Relation
+from ..text import may_hold
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 from .results import metrics
@@ -104,8 +105,8 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
     sentence = doc.sentences[mention.sentence]
     after = sentence[mention.end : mention.end + 30]
     before = _clause_before(sentence, mention.start)
-    negation = _last(_NEGATION, before)
-    # no negation (-1) can never end after the other cues (each -1 at least): they are scanned only when it can
+    # _NEGATION needs one of these words ("no" covers "not"); no negation (-1) never ends after the other cues (-1 at least)
+    negation = _last(_NEGATION, before) if may_hold(before, "no", "without", "instead", "rather", "w/o") else -1
     if negation >= 0 and negation > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
         return (), True  # "without MixBoost", "no more HydraNet"
     if mention.type != "dataset":

@@ -84,9 +84,12 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     table = metrics()
     seen: set[tuple[str, str, str]] = set()
     for index, text in enumerate(doc.masked):
-        if not _DIGIT.search(text):
+        digit = _DIGIT.search(text)
+        if not digit:
             continue  # every result has a number: most sentences are skipped without running the long patterns
-        matches = sorted((m for pattern in _patterns() for m in pattern.finditer(text)), key=lambda m: m.start())
+        after, before = _patterns()
+        # an `after` match opens with its value: none starts before the first digit (`pos`, unlike slicing, keeps the lookbehinds)
+        matches = sorted([*after.finditer(text, digit.start()), *before.finditer(text)], key=lambda m: m.start())
         for match in matches:
             dataset = _dataset(doc, index, match.start(), match.end())
             if dataset is None:
