@@ -87,7 +87,10 @@ _OWN_WORK = re.compile(r"\b(?:we|our|us|this\s+(?:paper|work|study|article)|in\s
 def _clause_before(text: str, start: int) -> str:
     """The words before `start` in its clause (at most WINDOW characters), examples' markers blanked."""
     before = text[max(0, start - WINDOW) : start]
-    before = _CLAUSE_BREAK.split(before)[-1]
+    # _CLAUSE_BREAK (case-sensitive) needs ";" or one of its words ("where" covers "whereas")
+    if (";" in before or "while" in before or "where" in before or "but" in before or "though" in before
+            or "because" in before or "which" in before):
+        before = _CLAUSE_BREAK.split(before)[-1]
     return _TRANSPARENT.sub(lambda m: " " * len(m.group()), before)
 
 
