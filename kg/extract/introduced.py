@@ -231,7 +231,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
 
 def _patterns_for(text: str) -> list[re.Pattern[str]]:
-    """Those of _CUED, _PROPOSE, _APPOSED that can match `text`, judged by the words each needs."""
+    """Those of _CUED, _PROPOSE, _APPOSED that may match `text`: the others lack a word they need."""
     patterns = []
     # _CUED (case-sensitive) needs one of its cue words
     if ("called" in text or "named" in text or "dubbed" in text or "termed" in text or "coined" in text
