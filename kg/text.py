@@ -1,4 +1,5 @@
-"""Sentence splitting with character offsets, and finding a name as a whole word.
+"""Sentence splitting with character offsets, finding a name as a whole word, and cheap tests
+for the words a pattern needs.
 
 A small rule-based splitter instead of a library: NLTK's Punkt needs a model download (no
 network here) and pysbd is ~100× slower than a regular expression, which matters at a
@@ -12,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?][\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+"""The end of a sentence: its punctuation (kept in the sentence), then the space before the next one.
+Opening on the punctuation, not a lookbehind, lets the engine skip to the next ".!?" (~30% faster)."""
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Tab|No|approx|resp|incl|w\.r\.t|Dr|Mr|Ms|Inc|Ltd|St)\.|\b[A-Z]\.)$"
 )
@@ -23,8 +26,11 @@ def sentences(text: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        candidate = text[start : match.start()]
-        if _ABBREVIATIONS.search(candidate.rstrip("\"')]")):
+        candidate = text[start : match.start() + 1]
+        before = candidate.rstrip("\"')]")
+        # a match is at most 7 characters ("approx.") and ends the text (or a final newline, `$`), so it
+        # starts in the last 8; unlike slicing, `pos` lets `\b` see the character before it
+        if _ABBREVIATIONS.search(before, max(0, len(before) - 8)):
             continue
         out.append((candidate.strip(), start))
         start = match.end()
@@ -57,3 +63,22 @@ def whole_word_spans(name: str, text: str) -> Iterator[tuple[int, int]]:
             at = text.find(name, end)
         else:
             at = text.find(name, at + 1)
+
+
+def may_hold(text: str, *words: str) -> bool:
+    """False only when `text` surely holds none of `words` (lower case) in any case: then a
+    case-insensitive pattern that cannot match without one of them need not be run. A substring
+    test is ~10× cheaper than a pattern tried at every position, and most sentences hold no cue.
+    Text that is not all ASCII always may: re.IGNORECASE also equates a few non-ASCII letters with
+    ASCII ones ("ſ" with "s", "İ" with "i") that str.lower() leaves apart.
+
+    >>> may_hold("We Propose X", "propose"), may_hold("We use X", "propose"), may_hold("ſome", "some")
+    (True, False, True)
+    """
+    if not text.isascii():
+        return True
+    low = text.lower()
+    for word in words:
+        if word in low:
+            return True
+    return False

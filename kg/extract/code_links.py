@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ..model import Evidence
+from ..text import may_hold
 from ..urls import find_urls, github_repo
 from ..vocabulary import Vocabulary
 from .doc import Doc
@@ -27,9 +28,11 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     promised = released = False
     for sentence in doc.sentences[1:]:
         urls = find_urls(sentence)
-        promise = bool(_PROMISE.search(sentence)) and (bool(urls) or bool(_CODE_WORDS.search(sentence)) or
-                                                        bool(re.search(r"\b(?:will|shall)\s+be\b", sentence)))
-        promise |= not urls and bool(_CLAIM.search(sentence))
+        # _PROMISE needs "will", "upon" or one of its final words; _CLAIM needs "code" or "implementation"
+        promise = (may_hold(sentence, "will", "upon", "released", "available", "public", "open", "published", "shared")
+                   and bool(_PROMISE.search(sentence))
+                   and (bool(urls) or bool(_CODE_WORDS.search(sentence)) or bool(re.search(r"\b(?:will|shall)\s+be\b", sentence))))
+        promise |= not urls and may_hold(sentence, "code", "implementation") and bool(_CLAIM.search(sentence))
         for url in urls:
             repo = github_repo(url)
             if repo is None:

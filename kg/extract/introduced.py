@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..text import whole_word_spans
+from ..text import may_hold, whole_word_spans
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 
@@ -27,8 +27,10 @@ _NAME = rf"(?:{_TOKEN})(?:\s(?:{_TOKEN}))?"  # at most two words
 _CAP_WORD = r"[A-Z][\w+'-]*"
 _CAP_NAME = rf"{_CAP_WORD}(?:\s(?:{_CAP_WORD}|v?\d[\w.]*|of|for|and|in)){{0,4}}"
 _TITLE_NAME = re.compile(r"^(?P<name>[^:]{2,60}?)\s*(?::|--|—|–)\s")
-_VERB = (r"(?:propose|introduce|present|develop|design|build|release|construct|curate|collect|create|contribute|"
-         r"establish|formulate|call|name|dub|term|offer|provide|devise|define)")
+_VERBS = ("propose", "introduce", "present", "develop", "design", "build", "release", "construct", "curate", "collect",
+          "create", "contribute", "establish", "formulate", "call", "name", "dub", "term", "offer", "provide", "devise",
+          "define")
+_VERB = rf"(?:{'|'.join(_VERBS)})"
 _CUED = re.compile(
     rf"\b(?:called|named|dubbed|termed|coined|denoted(?:\s+as)?|abbreviated\s+as|namely|short\s+for)\s+"
     rf"(?:as\s+)?[\"“'‘]?(?P<name>{_CAP_NAME}|{_NAME})"
@@ -38,9 +40,10 @@ _PROPOSE = re.compile(
     rf"{_SUBJECT}{_VERB}[sd]?\s+(?:the\s+)?[\"“'‘]?"
     rf"(?P<name>{_CAP_NAME}|{_NAME})[\"”'’]?(?=\s*(?:,|\(|:|;|\.|$|\s[-–—]\s|\s+(?:a|an|the|which|that|to|for|as)\b))"
 )
+_OWN_NOUNS = ("model", "method", "network", "architecture", "framework", "approach", "dataset", "benchmark", "system")
 _APPOSED = re.compile(
     rf"(?:{_SUBJECT}{_VERB}[sd]?\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,6}}?[\w-]+,\s+|"
-    rf"(?i:\bour\s+(?:\w+\s+){{0,2}}(?:model|method|network|architecture|framework|approach|dataset|benchmark|system)|"
+    rf"(?i:\bour\s+(?:\w+\s+){{0,2}}(?:{'|'.join(_OWN_NOUNS)})|"
     rf"\ba\s+new(?:ly\s+\w+)?\s+(?:dataset|benchmark)),?\s+)"
     rf"(?:(?:the|namely|called|named)\s+)?(?P<name>{_TOKEN}|{_CAP_NAME})"
     rf"(?=\s*(?:,|\(|\.|$|\s+(?:which|that|achieves|is|has|outperforms)\b))"
@@ -212,7 +215,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
     _from_title(doc, add)
     for index, text in enumerate(doc.masked):
-        for pattern in (_CUED, _PROPOSE, _APPOSED):
+        for pattern in _patterns_for(text):
             for match in pattern.finditer(text):
                 add(index, match.start("name"), match.group("name"), pattern is _CUED or "," in text[match.end("name"):match.end("name") + 2])
     _from_definitions(doc, vocabulary, add)
@@ -225,6 +228,23 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
                                                        for s, a, b in spans)]  # "Atrous Pooling" inside "Lite Atrous Pooling"
     _mentions_of_introduced(doc)
 
+
+
+def _patterns_for(text: str) -> list[re.Pattern[str]]:
+    """Those of _CUED, _PROPOSE, _APPOSED that may match `text`: the others lack a word they need."""
+    patterns = []
+    # _CUED (case-sensitive) needs one of its cue words
+    if ("called" in text or "named" in text or "dubbed" in text or "termed" in text or "coined" in text
+            or "denoted" in text or "abbreviated" in text or "namely" in text or "short" in text):
+        patterns.append(_CUED)
+    # _PROPOSE needs _SUBJECT ("we", "this paper", "here we") and one of _VERBS (case-sensitive)
+    proposes = may_hold(text, "we", "this") and any(verb in text for verb in _VERBS)
+    if proposes:
+        patterns.append(_PROPOSE)
+    # _APPOSED needs what _PROPOSE needs, or "our …"/"a new …" and one of _OWN_NOUNS ("a new" needs "dataset"/"benchmark")
+    if proposes or (may_hold(text, "our", "new") and may_hold(text, *_OWN_NOUNS)):
+        patterns.append(_APPOSED)
+    return patterns
 
 
 def _from_title(doc: Doc, add: Add) -> None:

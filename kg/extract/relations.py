@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ..model import Relation
+from ..text import may_hold
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 from .results import metrics
@@ -86,13 +87,19 @@ _OWN_WORK = re.compile(r"\b(?:we|our|us|this\s+(?:paper|work|study|article)|in\s
 def _clause_before(text: str, start: int) -> str:
     """The words before `start` in its clause (at most WINDOW characters), examples' markers blanked."""
     before = text[max(0, start - WINDOW) : start]
-    before = _CLAUSE_BREAK.split(before)[-1]
+    # _CLAUSE_BREAK (case-sensitive) needs ";" or one of its words ("where" covers "whereas")
+    if (";" in before or "while" in before or "where" in before or "but" in before or "though" in before
+            or "because" in before or "which" in before):
+        before = _CLAUSE_BREAK.split(before)[-1]
     return _TRANSPARENT.sub(lambda m: " " * len(m.group()), before)
 
 
 def _last(pattern: re.Pattern[str], text: str) -> int:
-    """End offset of the last match of `pattern` in `text`, -1 if none."""
-    return max((m.end() for m in pattern.finditer(text)), default=-1)
+    """End offset of the last match of `pattern` in `text`, -1 if none (matches come in order: the last ends last)."""
+    match = None
+    for match in pattern.finditer(text):
+        pass
+    return match.end() if match else -1
 
 
 def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
@@ -101,7 +108,9 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
     sentence = doc.sentences[mention.sentence]
     after = sentence[mention.end : mention.end + 30]
     before = _clause_before(sentence, mention.start)
-    if _last(_NEGATION, before) > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
+    # _NEGATION needs one of these words ("no" covers "not"); no negation (-1) never ends after the other cues (-1 at least)
+    negation = _last(_NEGATION, before) if may_hold(before, "no", "without", "instead", "rather", "w/o") else -1
+    if negation >= 0 and negation > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
         return (), True  # "without MixBoost", "no more HydraNet"
     if mention.type != "dataset":
         if _FAMILY.search(before) and _FAMILY_AFTER.match(after):

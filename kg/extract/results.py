@@ -21,6 +21,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
+
 from ..errors import InputError
 from ..model import Evidence, Result
 from ..vocabulary import Vocabulary
@@ -57,6 +59,24 @@ def _patterns(path: Path = METRICS_FILE) -> tuple[re.Pattern[str], re.Pattern[st
     return after, before
 
 
+@lru_cache(maxsize=2)
+def _spelling_finder(path: Path = METRICS_FILE) -> ahocorasick.Automaton | None:
+    """The metric spellings an ASCII sentence can hold, to skip at a glance the sentences (most of
+    those with a number) that name no metric, which every result pattern needs. None (skip nothing)
+    if a non-ASCII spelling could match ASCII text under re.IGNORECASE ("ſ" matches "s");
+    "fréchet" cannot, so it is left out."""
+    automaton = ahocorasick.Automaton()
+    for spelling in metrics(path):  # lower case
+        if spelling.isascii():
+            automaton.add_word(spelling, spelling)
+        elif all(any(re.fullmatch(re.escape(c), chr(a), re.I) for a in range(128)) for c in spelling if not c.isascii()):
+            return None
+    if len(automaton) == 0:
+        return None
+    automaton.make_automaton()
+    return automaton
+
+
 def _dataset(doc: Doc, index: int, start: int, end: int) -> Mention | None:
     """The dataset named right after the result ("… on X"), inside it ("88.2% ImageNet accuracy") or
     right before it ("ImageNet top-1 accuracy of 80%")."""
@@ -84,9 +104,16 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     table = metrics()
     seen: set[tuple[str, str, str]] = set()
     for index, text in enumerate(doc.masked):
-        if not _DIGIT.search(text):
+        digit = _DIGIT.search(text)
+        if not digit:
             continue  # every result has a number: most sentences are skipped without running the long patterns
-        matches = sorted((m for pattern in _patterns() for m in pattern.finditer(text)), key=lambda m: m.start())
+        finder = _spelling_finder()
+        # ASCII text lowered matches an ASCII spelling exactly where re.IGNORECASE does
+        if finder is not None and text.isascii() and next(finder.iter(text.lower()), None) is None:
+            continue
+        after, before = _patterns()
+        # an `after` match opens with its value: none starts before the first digit (`pos`, unlike slicing, keeps the lookbehinds)
+        matches = sorted([*after.finditer(text, digit.start()), *before.finditer(text)], key=lambda m: m.start())
         for match in matches:
             dataset = _dataset(doc, index, match.start(), match.end())
             if dataset is None:

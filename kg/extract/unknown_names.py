@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from ..text import may_hold
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 from .introduced import _ARCH_NAME, FIELD_ACRONYMS, looks_like_name
@@ -57,19 +58,29 @@ def _coined(word: str) -> bool:
 def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
     """(start, text, is_dataset, before_noun) of each list of names before a dataset noun or after a comparison cue."""
     found = []
-    for noun in _DATASET_NOUN.finditer(text):
+    # _DATASET_NOUN (case-sensitive) needs one of its nouns
+    nouns = (list(_DATASET_NOUN.finditer(text)) if "data" in text or "benchmark" in text or "test" in text
+             or "corpus" in text or "challenge" in text else [])
+    for noun in nouns:
         start = max(0, noun.start() - _WINDOW)
         match = _LIST_BEFORE.search(text, start, noun.start())
         if match:
             found.append((match.start("names"), match.group("names"), True, True))
-    for noun in _DATASET_NOUN.finditer(text):
+    for noun in nouns:
         match = _AFTER_NOUN.match(text, noun.end())
         if match:
             found.append((match.start("names"), match.group("names"), True, False))  # "datasets, including A, B and C"
-    for cue in _EVAL_CUE.finditer(text):
+    # _EVAL_CUE needs one of its cue words
+    eval_cues = (_EVAL_CUE.finditer(text) if may_hold(text, "experiment", "evaluat", "result", "tested", "benchmark",
+                                                      "validated", "performance") else ())
+    for cue in eval_cues:
         match = _LIST_AFTER.match(text, cue.end())
         if match:
             found.append((match.start("names"), match.group("names"), True, False))  # "experiments on A, B and C"
+    # _COMPARE_CUE (case-sensitive) needs one of its cue words
+    if not ("outperform" in text or "out-perform" in text or "surpass" in text or "than" in text or "compared" in text
+            or "over" in text or "beat" in text or "vs" in text or "versus" in text):
+        return found
     for cue in _COMPARE_CUE.finditer(text):
         match = _LIST_AFTER.match(text, cue.end())
         if match:

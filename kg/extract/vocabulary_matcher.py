@@ -101,7 +101,9 @@ _HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z][\w.+]*-[\w.+-]*[\w+](?![\w-])")  #
 def _respelled(text: str, taken: list[tuple[int, int]], vocabulary: Vocabulary) -> list[tuple[int, int, Term]]:
     """Hyphenated tokens the automaton missed that are a vocabulary name spelled another way
     ("Mask-RCNN" for "Mask R-CNN", "MobileNet-V2" for "MobileNetV2"): same name key."""
-    out = []
+    out: list[tuple[int, int, Term]] = []
+    if "-" not in text:
+        return out  # every token _HYPHENATED matches has a hyphen
     for match in _HYPHENATED.finditer(text):
         token = match.group().rstrip(".")
         if not any(c.isupper() for c in token):
