@@ -17,7 +17,7 @@ they keep their node, and which papers introduce each entity (for cites).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from .ids import entity_id, paper_id
 from .model import ENTITY_TYPES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord, ResolvedResult, Result
@@ -253,5 +253,7 @@ def _cites(corpus: Corpus, existing: Existing) -> None:
     corpus.edges.extend(Edge(s, "cites", o, _sorted(evs)) for (s, o), evs in sorted(cites.items()))
 
 
-def _sorted(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
+def _sorted(evidence: Collection[Evidence]) -> tuple[Evidence, ...]:
+    if len(evidence) == 1:  # most edges (a million papers: ~5M edges): nothing to deduplicate or order
+        return tuple(evidence)
     return tuple(sorted(set(evidence), key=lambda e: (-e.confidence, e.sentence, e.extractor, e.start)))
