@@ -182,3 +182,14 @@ def test_formats(sample_graph):
     assert format_result(rows, "tsv").count("\n") == 3
     assert format_result(rows, "table").endswith("(2 rows)\n")
     assert format_result(rows, "json").startswith("[")
+
+
+def test_the_family_tree_starts_its_walks_where_every_lineage_edge_starts(sample_graph, store):
+    """architecture-family-tree.rq walks forwards from the artifacts that are vocabulary terms or
+    variants, never backwards over the papers; that finds every lineage only while kg links
+    artifacts by kg:buildsOn from vocabulary terms alone (kg/resolve.py `_lineage`)."""
+    ask = """ASK { ?x kg:buildsOn|kg:variantOf ?y .
+                   FILTER NOT EXISTS { ?x a kg:Paper } FILTER NOT EXISTS { ?x kg:inVocabulary true }
+                   FILTER NOT EXISTS { ?x kg:variantOf ?family } }"""
+    assert run(sample_graph.rdf, ask).rows == [["false"]] == run(store, ask).rows
+    assert run(sample_graph.rdf, "ASK { ?x kg:buildsOn ?y ; kg:inVocabulary true }").rows == [["true"]]
