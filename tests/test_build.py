@@ -11,7 +11,6 @@ from rdflib.compare import isomorphic
 import kg
 from kg.exports import EXPORT_FILES
 from kg.rdf import KG
-from kg.sample import SAMPLE_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 
