@@ -23,16 +23,24 @@ _CLAIM = re.compile(
 """Code said to be available without a link: promised, as the annotation guidelines read it."""
 
 
+def _may_promise(text: str) -> bool:
+    """False when `text` cannot hold a _PROMISE match: no "will", "upon" or word it ends with."""
+    return may_hold(text, "will", "upon", "released", "available", "public", "open", "published", "shared")
+
+
+def _may_claim(text: str) -> bool:
+    """False when `text` cannot hold a _CLAIM match: no "code" or "implementation"."""
+    return may_hold(text, "code", "implementation")
+
+
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
     """Fill doc.repos, doc.other_links and doc.code_status."""
     promised = released = False
     for sentence in doc.sentences[1:]:
         urls = find_urls(sentence)
-        # _PROMISE needs "will", "upon" or one of its final words; _CLAIM needs "code" or "implementation"
-        promise = (may_hold(sentence, "will", "upon", "released", "available", "public", "open", "published", "shared")
-                   and bool(_PROMISE.search(sentence))
+        promise = (_may_promise(sentence) and bool(_PROMISE.search(sentence))
                    and (bool(urls) or bool(_CODE_WORDS.search(sentence)) or bool(re.search(r"\b(?:will|shall)\s+be\b", sentence))))
-        promise |= not urls and may_hold(sentence, "code", "implementation") and bool(_CLAIM.search(sentence))
+        promise |= not urls and _may_claim(sentence) and bool(_CLAIM.search(sentence))
         for url in urls:
             repo = github_repo(url)
             if repo is None:

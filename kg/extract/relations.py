@@ -84,12 +84,22 @@ _AFTER_BUILD = re.compile(r"^(?:[- ](?:based|backbones?|encoders?|initiali[sz]ed
 _OWN_WORK = re.compile(r"\b(?:we|our|us|this\s+(?:paper|work|study|article)|in\s+this|here)\b", re.I)
 
 
+def _may_break_clause(text: str) -> bool:
+    """False when `text` cannot hold a _CLAUSE_BREAK match (case-sensitive): no ";" and none of its
+    words ("where" covers "whereas")."""
+    return (";" in text or "while" in text or "where" in text or "but" in text or "though" in text
+            or "because" in text or "which" in text)
+
+
+def _may_negate(text: str) -> bool:
+    """False when `text` cannot hold a _NEGATION match: none of its words ("no" covers "not")."""
+    return may_hold(text, "no", "without", "instead", "rather", "w/o")
+
+
 def _clause_before(text: str, start: int) -> str:
     """The words before `start` in its clause (at most WINDOW characters), examples' markers blanked."""
     before = text[max(0, start - WINDOW) : start]
-    # _CLAUSE_BREAK (case-sensitive) needs ";" or one of its words ("where" covers "whereas")
-    if (";" in before or "while" in before or "where" in before or "but" in before or "though" in before
-            or "because" in before or "which" in before):
+    if _may_break_clause(before):
         before = _CLAUSE_BREAK.split(before)[-1]
     return _TRANSPARENT.sub(lambda m: " " * len(m.group()), before)
 
@@ -108,8 +118,8 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
     sentence = doc.sentences[mention.sentence]
     after = sentence[mention.end : mention.end + 30]
     before = _clause_before(sentence, mention.start)
-    # _NEGATION needs one of these words ("no" covers "not"); no negation (-1) never ends after the other cues (-1 at least)
-    negation = _last(_NEGATION, before) if may_hold(before, "no", "without", "instead", "rather", "w/o") else -1
+    # no negation (-1) never ends after the other cues (-1 at least)
+    negation = _last(_NEGATION, before) if _may_negate(before) else -1
     if negation >= 0 and negation > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
         return (), True  # "without MixBoost", "no more HydraNet"
     if mention.type != "dataset":
