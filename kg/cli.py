@@ -154,27 +154,18 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
     _report_skipped(result)
     if quiet:
         return
-    if isinstance(result, append_module.Appended):
-        _report_appended(result, graph_dir, time.perf_counter() - started)
-        return
-    known = f"{len(result.unchanged) + len(result.duplicates)} already in the graph"
-    if result.written:
-        graph = result.graph
-        click.echo(f"added {len(result.changed)} file(s), {known}; the graph has {graph.nx.number_of_nodes()} nodes, "
-                   f"{graph.nx.number_of_edges()} edges → {len(exports.EXPORT_FILES)} files in {graph_dir}/")
-    else:
-        click.echo(f"nothing new ({known}); {graph_dir}/ unchanged")
-
-
-def _report_appended(result: append_module.Appended, graph_dir: Path, seconds: float) -> None:
     known = f"{len(result.unchanged) + len(result.duplicates)} already in the graph"
     if not result.written:
         click.echo(f"nothing new ({known}); {graph_dir}/ unchanged")
-        return
-    click.echo(f"appended {len(result.changed)} file(s), {known}: {result.papers:,} new papers, {result.relisted:,} "
-               f"listed again, {result.entities:,} new artifacts; {result.triples:,} triples in "
-               f"{seconds:.1f}s → graph.nt and store/ in {graph_dir}/ "
-               f"(`kg build` gives the canonical graph)")
+    elif isinstance(result, append_module.Appended):
+        click.echo(f"appended {len(result.changed)} file(s), {known}: {result.papers:,} new papers, {result.relisted:,} "
+                   f"listed again, {result.entities:,} new artifacts; {result.triples:,} triples in "
+                   f"{time.perf_counter() - started:.1f}s → graph.nt and store/ in {graph_dir}/ "
+                   f"(`kg build` gives the canonical graph)")
+    else:
+        graph = result.graph
+        click.echo(f"added {len(result.changed)} file(s), {known}; the graph has {graph.nx.number_of_nodes()} nodes, "
+                   f"{graph.nx.number_of_edges()} edges → {len(exports.EXPORT_FILES)} files in {graph_dir}/")
 
 
 def _report_skipped(result: state.Result) -> None:
