@@ -132,7 +132,7 @@ def load_as_written(file: Path, store_path: Path) -> Iterator[Callable[[], None]
     """
     pipe = file.with_name(f".{file.name}.pipe.nt")
     os.mkfifo(pipe)
-    file.touch()
+    file.touch()  # the feeder may open it before the writer does
     complete, stop = threading.Event(), threading.Event()
     loaded = threading.Event()
     failed: list[BaseException] = []
