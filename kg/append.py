@@ -5,7 +5,8 @@ triples for a thousand new papers would take as long as the build. So an add rea
 extracts only the new files, resolves them with the rules of `kg build` (kg.resolve) against
 what the graph already holds (the index kg.large_index, and the stored title, abstract,
 authors, links and code status of a paper listed again), renders the new and touched nodes
-as N-Triples (kg.rdf), keeps the triples the store does not have yet, appends them to
+as N-Triples (kg.rdf), keeps the triples the store does not have yet, adds the counts they
+raise (kg.counts.grown, asked of the store before the load), appends them to
 `graph.nt`, loads them into the store and records the batch in the index. Its cost grows
 with the papers added, not with the graph.
 
@@ -31,6 +32,8 @@ What an append gives, compared with `kg build` over every file:
   so it can differ from the id a build gives;
 - order: the new triples follow the old ones in graph.nt, each once and none already in the
   store, so graph.nt is not byte for byte a build's even where the triples are the same;
+- counts (kg.counts): the new value of each count the new papers raise is appended beside
+  the old one (graph.nt is never rewritten); the largest is the build's value;
 - refused (nothing written; build again): a file already in the graph with new content (a
   build replaces its entries), and any add after kg's code changed since the build (the
   graph's extractions cannot be redone to match).
@@ -66,11 +69,12 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from . import atomic
 from .errors import KGError
-from .ids import iri
+from .counts import grown
+from .ids import iri, node_id
 from .large_exports import STORE_DIR
 from .large_index import Index, index_path
 from .model import Corpus, Entity, Paper
-from .rdf import KG, write_ntriples
+from .rdf import KG, PREDICATES, count_lines, write_ntriples
 from .resolve import Existing, resolve
 from .sources import expand
 from .state import Entry, Result, StoredFile, code_hash, read_new, triage
@@ -82,6 +86,7 @@ JOURNAL = "journal.json"
 NT = pyoxigraph.RdfFormat.N_TRIPLES
 RDF_SUBJECT = pyoxigraph.NamedNode(str(RDF.subject))
 OWNS = {pyoxigraph.NamedNode(str(KG.reportsResult)), pyoxigraph.NamedNode(str(PROV.wasDerivedFrom))}
+EDGE_PREDICATES = {str(term): name for name, term in PREDICATES.items()}  # predicate IRI → local name, as kg.counts names them
 
 
 @dataclass
@@ -235,6 +240,8 @@ class LargeGraph(Existing):
         clock("render")
         lines = self._not_stored(lines, self._minted(corpus))
         clock("dedupe")
+        lines += self._counts(lines, corpus)
+        clock("count")
         self._commit(lines, corpus, [source for source, _ in new.values()], clock)
         result.relisted = len(self.code_status)
         result.papers = len(corpus.papers) - result.relisted
@@ -285,6 +292,20 @@ class LargeGraph(Existing):
             if not (quad in stored[subject] or stored[subject] and quad in self.store):
                 kept.append(line)
         return kept
+
+    def _counts(self, lines: list[str], corpus: Corpus) -> list[str]:
+        """The counts (kg.counts) the new `lines` raise, as lines to append: asked of the store before they are loaded."""
+        edges = []
+        for quad in pyoxigraph.parse(input="".join(line + "\n" for line in lines).encode("utf-8"), format=NT):
+            predicate = EDGE_PREDICATES.get(quad.predicate.value)
+            if predicate is not None:
+                edges.append((node_id(quad.subject.value), predicate, node_id(quad.object.value)))
+
+        def type_of(node: str) -> str | None:
+            entity = corpus.entities.get(node) or self.index.entity_by_id(node)
+            return entity.type if entity else None
+
+        return count_lines(grown(edges, _Before(self.store, self.index), type_of)).split("\n")[:-1]
 
     def _commit(self, lines: list[str], corpus: Corpus, files: list[StoredFile], clock: _Clock) -> None:
         """Journal, append to graph.nt, load into the store, then commit in the index (see the module docstring)."""
@@ -342,8 +363,31 @@ class LargeGraph(Existing):
         shutil.rmtree(self.pending)
 
 
+class _Before:
+    """The store before an add, as kg.counts.grown asks it (node ids and local names)."""
+
+    def __init__(self, store: pyoxigraph.Store, index: Index):
+        self.store, self.index = store, index
+        self.predicates = {name: pyoxigraph.NamedNode(str(term)) for name, term in PREDICATES.items()}
+
+    def objects(self, node: str, predicate: str) -> set[str]:
+        quads = self.store.quads_for_pattern(pyoxigraph.NamedNode(iri(node)), self.predicates[predicate], None)
+        return {node_id(quad.object.value) for quad in quads}
+
+    def subjects(self, predicate: str, node: str) -> set[str]:
+        quads = self.store.quads_for_pattern(None, self.predicates[predicate], pyoxigraph.NamedNode(iri(node)))
+        return {node_id(quad.subject.value) for quad in quads}
+
+    def count(self, node: str, name: str) -> int:
+        quads = self.store.quads_for_pattern(pyoxigraph.NamedNode(iri(node)), pyoxigraph.NamedNode(str(KG[name])), None)
+        return max((int(quad.object.value) for quad in quads), default=0)
+
+    def has(self, node: str) -> bool:
+        return self.index.entity_by_id(node) is not None
+
+
 def _lines(corpus: Corpus) -> list[str]:
     """The corpus as N-Triples lines, without the ontology (graph.nt has it)."""
     out = io.StringIO()
-    write_ntriples(corpus, out, with_ontology=False)
+    write_ntriples(corpus, out, batch=True)
     return out.getvalue().split("\n")[:-1]  # not splitlines(): a literal may hold U+2028

@@ -18,6 +18,7 @@ import pyoxigraph
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
+from .counts import Counts, count
 from .ids import iri
 from .model import Corpus, Edge, ResolvedResult
 
@@ -79,8 +80,9 @@ def _hash_iri(kind: str, *parts: object) -> str:
     return f"<{iri(f'{kind}/{digest}')}>"
 
 
-def lines(corpus: Corpus) -> Iterator[str]:
-    """Every triple of the corpus as an N-Triples line, streamed in a deterministic order.
+def lines(corpus: Corpus, batch: bool = False) -> Iterator[str]:
+    """Every triple of the corpus as an N-Triples line, streamed in a deterministic order, its
+    counts (kg.counts) last; a `batch` appended to a graph (kg.append) counts its own way.
 
     Lines are written as text directly: making rdflib terms and serialising them cost ~10×
     more, which matters at a million papers (~70M triples). `to_graph` reads these same
@@ -122,6 +124,13 @@ def lines(corpus: Corpus) -> Iterator[str]:
     for name in sorted(extractors):
         node = _node(f"extractor/{name}")
         yield f"{node} {TYPE} {EXTRACTOR} .\n{node} {LABEL} {_text(name)} .\n"
+    if not batch:
+        yield count_lines(count(corpus))
+
+
+def count_lines(counts: Counts) -> str:
+    """The counts as N-Triples (integers), sorted."""
+    return "".join(f'{_node(node)} <{KG[name]}> "{value}"{_INTEGER} .\n' for (node, name), value in sorted(counts.items()))
 
 
 def _result(result: ResolvedResult) -> str:
@@ -223,9 +232,9 @@ def ontology_lines() -> str:
     return "".join(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in sorted(ontology()))
 
 
-def write_ntriples(corpus: Corpus, out: IO[str], with_ontology: bool = True) -> int:
-    """Stream the ontology (unless `with_ontology` is False) and every triple of the corpus
-    into `out` as N-Triples; return how many.
+def write_ntriples(corpus: Corpus, out: IO[str], batch: bool = False) -> int:
+    """Stream the ontology and every triple of the corpus into `out` as N-Triples; return how many.
+    A `batch` appended to a graph (kg.append) gets neither the ontology nor counts.
 
     Nothing is held besides the corpus and a buffer, so this works for graphs far larger
     than an rdflib Graph can hold. The order is that of `lines`, which is deterministic, so
@@ -241,18 +250,18 @@ def write_ntriples(corpus: Corpus, out: IO[str], with_ontology: bool = True) -> 
     >>> n == len(out.getvalue().splitlines()) and len(Graph().parse(data=out.getvalue(), format="nt")) == len(to_graph(corpus))
     True
     """
-    count = 0
-    if with_ontology:
+    written = 0
+    if not batch:
         out.write(ontology_lines())
-        count += ontology_lines().count("\n")
+        written += ontology_lines().count("\n")
     buffer: list[str] = []
-    for text in lines(corpus):
+    for text in lines(corpus, batch):
         buffer.append(text)
         if len(buffer) >= 4096:
             chunk = "".join(buffer)
             out.write(chunk)
-            count += chunk.count("\n")
+            written += chunk.count("\n")
             buffer.clear()
     chunk = "".join(buffer)
     out.write(chunk)
-    return count + chunk.count("\n")
+    return written + chunk.count("\n")
