@@ -6,8 +6,9 @@ copies of it:
 
 - runs the add in this process (`kg.append.add`), --runs times, and prints the median
   seconds of every step: open (lock, store, index, checks), read + extract, resolve,
-  render, dedupe (the triples the store already has), write (graph.nt), store load, index
-  update (the machine is shared: the median of a few runs is steadier than one);
+  render, dedupe (the triples the store already has), count (kg.counts), write (graph.nt),
+  store load, index update (the machine is shared: the median of a few runs is steadier
+  than one);
 - runs `kg add` as a command, for its wall time with process start and imports;
 - loads the same new triples into two more copies of the base store, once with
   `Store.load` (one transaction: what `kg add` uses) and once with `Store.bulk_load`.
@@ -33,7 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ("open", "read + extract", "resolve", "render", "dedupe", "write", "store load", "index update")
+STEPS = ("open", "read + extract", "resolve", "render", "dedupe", "count", "write", "store load", "index update")
 SEED = 20260312  # the new papers' seed: not the bases' (0)
 
 
@@ -151,7 +152,7 @@ def _load(base: Path, triples: Path, work: Path, bulk: bool) -> float:
 def report(rows: list[dict], args: argparse.Namespace) -> str:
     head = ["base papers", "papers added", "triples", *STEPS, "total (runs)", "`kg add` wall"]
     lines = [f"# Append benchmark\n\n`python -m benchmarks.bench_add --bases {args.bases} --add {args.add} "
-             f"--repeats {args.repeats} --runs {args.runs}` on a 2-core machine shared with other benchmarks (run under `nice -n 10`), "
+             f"--repeats {args.repeats} --runs {args.runs}` on {os.cpu_count()} cores, "
              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Seconds: the median of the runs per step, "
              f"and the total of each run.\n",
              "| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
