@@ -238,9 +238,9 @@ class LargeGraph(Existing):
         clock("resolve")
         lines = _lines(corpus)
         clock("render")
-        lines = self._not_stored(lines, self._minted(corpus))
+        kept = self._not_stored(lines, self._minted(corpus))
         clock("dedupe")
-        lines += self._counts(lines, corpus)
+        lines = [line for line, _ in kept] + self._counts([quad for _, quad in kept], corpus)
         clock("count")
         self._commit(lines, corpus, [source for source, _ in new.values()], clock)
         result.relisted = len(self.code_status)
@@ -259,8 +259,8 @@ class LargeGraph(Existing):
                     (url for url in corpus.repos if url not in self.repos))
         return {pyoxigraph.NamedNode(iri(node)) for node in new}
 
-    def _not_stored(self, lines: list[str], minted: set[pyoxigraph.NamedNode]) -> list[str]:
-        """The lines whose triple the store does not hold, each once.
+    def _not_stored(self, lines: list[str], minted: set[pyoxigraph.NamedNode]) -> list[tuple[str, pyoxigraph.Quad]]:
+        """The lines whose triple the store does not hold, each once, with their triple.
 
         Only subjects that may be there are looked up, once each for all their stored
         triples; a line not among them is asked of the store again, which compares literals
@@ -280,7 +280,7 @@ class LargeGraph(Existing):
                 owner[quad.object] = quad.subject
         stored: dict[pyoxigraph.NamedNode, set[pyoxigraph.Quad]] = {subject: set() for subject in minted}
         seen: set[str] = set()
-        kept: list[str] = []
+        kept: list[tuple[str, pyoxigraph.Quad]] = []
         for line, quad in zip(lines, quads, strict=True):
             if line in seen:
                 continue
@@ -290,13 +290,13 @@ class LargeGraph(Existing):
                 new = owner.get(subject) in minted
                 stored[subject] = set() if new else set(self.store.quads_for_pattern(subject, None, None))
             if not (quad in stored[subject] or stored[subject] and quad in self.store):
-                kept.append(line)
+                kept.append((line, quad))
         return kept
 
-    def _counts(self, lines: list[str], corpus: Corpus) -> list[str]:
-        """The counts (kg.counts) the new `lines` raise, as lines to append: asked of the store before they are loaded."""
+    def _counts(self, new: list[pyoxigraph.Quad], corpus: Corpus) -> list[str]:
+        """The counts (kg.counts) the `new` triples raise, as lines to append: asked of the store before they are loaded."""
         edges = []
-        for quad in pyoxigraph.parse(input="".join(line + "\n" for line in lines).encode("utf-8"), format=NT):
+        for quad in new:
             predicate = EDGE_PREDICATES.get(quad.predicate.value)
             if predicate is not None:
                 edges.append((node_id(quad.subject.value), predicate, node_id(quad.object.value)))
