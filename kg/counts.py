@@ -129,6 +129,14 @@ def grown(new: Iterable[tuple[str, str, str]], before: Before, type_of: Callable
                for paper in added["buildsOn"].keys() | added["introduces"].keys() | added["releasesCode"].keys()
                if is_paper(paper)}
     counted_repos: dict[str, set[str]] = defaultdict(set)  # family → repositories this add counts
+    counted_before: dict[str, set[str]] = {}  # repository → the families it counted for before the add
+
+    def families_before(repo: str) -> set[str]:
+        if repo not in counted_before:
+            counted_before[repo] = set().union(*(families.of(_objects(before, other, REACHES_FAMILY))
+                                                 for other in before.subjects("releasesCode", repo)))
+        return counted_before[repo]
+
     for paper in sorted(targets):
         old_code = before.objects(paper, "releasesCode")
         code = old_code | added["releasesCode"].get(paper, set())
@@ -140,9 +148,7 @@ def grown(new: Iterable[tuple[str, str, str]], before: Before, type_of: Callable
             if not (was_in and old_code):
                 changed[(root, FAMILY_PAPERS)] += 1
             for repo in code - old_code if was_in else code:
-                if repo not in counted_repos[root] and not any(
-                        root in families.of(_objects(before, other, REACHES_FAMILY))
-                        for other in before.subjects("releasesCode", repo)):
+                if repo not in counted_repos[root] and root not in families_before(repo):
                     counted_repos[root].add(repo)
                     changed[(root, FAMILY_REPOS)] += 1
     values = {key: before.count(*key) + n for key, n in changed.items()}
