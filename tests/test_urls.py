@@ -34,3 +34,31 @@ def test_other_hosts_and_non_repos_are_not_repositories(url):
 def test_trailing_punctuation_is_stripped_from_other_links():
     assert find_urls("Project page: https://a.github.io/p/. Data at https://x.org/d}.") == [
         "https://a.github.io/p/", "https://x.org/d"]
+
+
+@pytest.mark.parametrize(
+    "text, url",
+    [
+        # a closing parenthesis that balances one inside the URL belongs to it ...
+        ("see https://en.wikipedia.org/wiki/Foo_(bar) for more", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        ("(https://en.wikipedia.org/wiki/Foo_(bar))", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        # ... and so does one that leaves an opened one still open
+        ("https://x.org/a_((b)", "https://x.org/a_((b)"),
+        # one with no partner inside the URL ends the sentence's parenthesis
+        ("(code: https://x.org/a)", "https://x.org/a"),
+        # sentence punctuation that sorts below ")" is stripped too
+        ("wow https://x.org/a!", "https://x.org/a"),
+        ("quoted 'https://x.org/a'", "https://x.org/a"),
+    ],
+)
+def test_parentheses_are_kept_only_when_balanced_inside_the_url(text, url):
+    assert find_urls(text) == [url]
+
+
+@pytest.mark.parametrize("text", ["www.github.com/a/b", "https://www.github.com/a/b", "at www.GitHub.com/a/b."])
+def test_www_github_links_are_repositories(text):
+    assert [github_repo(u) for u in find_urls(text)] == ["https://github.com/a/b"]
+
+
+def test_text_without_links_has_none():
+    assert find_urls("A sentence with github and http but no link.") == []

@@ -23,7 +23,10 @@ HEADER_LINES = {
     "daily papers",
     "byak and the research community",
 }
-DATE_LINE = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}(, \d{4})?$")
+DATE_LINE = re.compile(r"^(Jan(uary)?|Feb(ruary)?|Mar(ch)?|Apr(il)?|May|June?|July?|Aug(ust)?|Sep(t(ember)?)?"
+                       r"|Oct(ober)?|Nov(ember)?|Dec(ember)?) \d{1,2}(, \d{4})?$")
+"""A listing's date as the page shows it ("Mar 12", "Aug 6, 2024"): a month's name or its abbreviation,
+exactly, so that a title such as "Mayhem 12" is not taken for a date."""
 MAX_TITLE_CHARS = 400  # a longer "title" is an abstract out of place
 
 
