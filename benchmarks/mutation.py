@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS: dict[str, tuple[str, ...]] = {
     # module: the tests that guard it (its own doctests are always run too)
     "kg/urls.py": ("tests/test_urls.py",),
-    "kg/sources/hf_listing.py": ("tests/test_sources.py", "tests/test_hf_listing.py"),
-    "kg/sources/jsonl.py": ("tests/test_sources.py",),
-    "kg/sources/lines.py": ("tests/test_sources.py", "tests/test_hf_listing.py"),
-    "kg/ids.py": ("tests/test_resolve.py", "tests/test_keys.py"),
+    "kg/sources/hf_listing.py": ("tests/test_hf_listing.py", "tests/test_sources.py", "tests/test_robustness.py"),
+    "kg/sources/jsonl.py": ("tests/test_sources.py", "tests/test_robustness.py"),
+    "kg/sources/lines.py": ("tests/test_lines.py", "tests/test_sources.py", "tests/test_robustness.py"),
+    "kg/ids.py": ("tests/test_resolve.py", "tests/test_ids.py"),
     "kg/counts.py": ("tests/test_counts.py",),
 }
 

@@ -43,6 +43,7 @@ def test_a_header_word_as_the_abstract_of_the_first_paper_is_kept(tmp_path):
 
 
 def test_titles_up_to_the_limit_are_read_and_longer_lines_refused(tmp_path):
+    assert MAX_TITLE_CHARS == 400  # the documented limit: a longer line is an abstract out of place
     longest = "T" * MAX_TITLE_CHARS
     assert records(tmp_path, f"{longest}\n\nIts abstract.\n")[0][0] == longest
     with pytest.raises(InputError) as caught:
