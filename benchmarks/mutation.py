@@ -6,6 +6,7 @@ against every mutant: a mutant the tests do not notice ("survived") is a bug the
 catch either. Prints, per module, how many mutants the tests killed, and then every survivor
 with its line and diff, to be killed by a new test or argued equivalent.
 
+    pip install -e '.[test,mutation]'
     python -m benchmarks.mutation                       # every module in TARGETS
     python -m benchmarks.mutation --module kg/urls.py   # one (repeatable)
 
