@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
-from ..vocabulary import Vocabulary
+from ..vocabulary import Term, Vocabulary, name_key
 from .doc import Doc
 
 _SHORT = re.compile(r"\(\s*(?P<short>[^()\s,;]{2,12}?)(?:\s+for\s+short)?\s*\)")
@@ -93,9 +94,35 @@ def pairs(text: str) -> list[Pair]:
     return found
 
 
+def names_other(term: Term, long: str) -> bool:
+    """Whether `long`, the paper's own expansion of one of the term's names, names something else:
+    the term has a long name and `long` is none of them, even loosely (plural, respelling).
+
+    >>> from kg.vocabulary import load
+    >>> htc = load().lookup("HTC")
+    >>> names_other(htc, "hierarchical text classification"), names_other(htc, "Hybrid Task Cascades")
+    (True, False)
+    """
+    expansions = [name_key(n) for n in term.names if len(n) > 8]
+    if not expansions:
+        return False  # nothing to tell them apart by
+    key = name_key(long)
+    return not any(key.rstrip("s") == e.rstrip("s") or SequenceMatcher(None, key, e).ratio() >= 0.8 for e in expansions)
+
+
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
-    """Record every acronym definition of the paper: short form → long form, and where each is."""
+    """Record every acronym definition of the paper: short form → long form, and where each is.
+
+    A definition wins over the vocabulary: where the paper spells out an acronym as something
+    other than the vocabulary's term ("hierarchical text classification (HTC)" is not the detector
+    HTC, Hybrid Task Cascade), no mention of that acronym is the vocabulary's term."""
     for index, text in enumerate(doc.masked):
         for pair in pairs(text):
             doc.acronyms.setdefault(pair.short, pair.long)
             doc.definitions.append((index, pair))
+    if not doc.acronyms:
+        return
+    other = {short for short, long in doc.acronyms.items()
+             if (term := vocabulary.lookup(short)) is not None and names_other(term, long)}
+    if other:
+        doc.mentions = [m for m in doc.mentions if m.surface not in other and m.surface.rstrip("s") not in other]

@@ -45,13 +45,19 @@ _EVAL = re.compile(
     re.I,
 )
 _COMPARE = re.compile(
-    r"\b(?:outperform\w*|out-perform\w*|surpass\w*|better\s+than|superior\s+to|compared?\s+(?:to|with|against)|"
+    r"\b(?:outperform\w*|out-perform\w*|surpass\w*|better\s+than|superior\s+to|"
+    r"compar(?:e|es|ed|ing)\s+(?:(?:it|them|this|ours?|our\s+[\w-]+)\s+)?(?:to|with|against)|"
     r"comparisons?\s+(?:to|with|against)|comparing\s+(?:to|with)|beat\w*|exceed\w*|rival\w*|"
     r"competitive\s+with|on\s+par\s+with|improv(?:es|ed|ing)?\s+upon|improvements?\s+over|gains?\s+over|"
     r"(?:similar|comparable)\s+(?:performance|accuracy|results)\s+(?:to|as|with)|the\s+size\s+of|as\s+many\s+\w+\s+as|"
     r"previous\s+(?:state-of-the-art|best)|prior\s+(?:art|work|methods?))\b",
     re.I,
 )
+_EVALUATED_MODELS = re.compile(
+    r"\b(?:evaluat(?:e|es|ed|ing)|benchmark(?:s|ed|ing)?|test(?:s|ed|ing)?)\s+(?:(?!(?:on|our|it|its|with|using|in|for)\b)[\w-]+[\s(]+){0,4}$",
+    re.I)
+"""Models that are the object of "we evaluate", "the benchmark tests" ("we evaluate U-Net, nnU-Net and
+Swin-UNETR on D") are compared, not built on; "we test our method on X" applies the method to X."""
 _COMPARE_NEAR = re.compile(r"\b(?:than|over|against|vs\.?|versus|baselines?)(?:\s+\S+){0,5}\s*$", re.I)
 _ON = re.compile(r"\b(?:on|across)\s+(?:the\s+)?$", re.I)
 """A dataset right after "on" ("results on X", "struggle on X") is where something was measured."""
@@ -89,6 +95,11 @@ def _may_break_clause(text: str) -> bool:
     words ("where" covers "whereas")."""
     return (";" in text or "while" in text or "where" in text or "but" in text or "though" in text
             or "because" in text or "which" in text)
+
+
+def _may_evaluate(text: str) -> bool:
+    """False when `text` cannot hold an _EVALUATED_MODELS match: none of its verbs."""
+    return may_hold(text, "evaluat", "benchmark", "test")
 
 
 def _may_negate(text: str) -> bool:
@@ -144,6 +155,8 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
     compare, build = _last(_COMPARE, before), _last(_BUILD, before)
     # on a tie the comparison phrase ends in a build word ("comparable performance with"): it wins
     if (compare >= 0 and compare >= build) or _COMPARE_NEAR.search(before):
+        return ("comparesWith",), True
+    if _may_evaluate(before) and _EVALUATED_MODELS.search(before):
         return ("comparesWith",), True
     return ("buildsOn",), build >= 0
 

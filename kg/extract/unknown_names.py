@@ -29,15 +29,21 @@ EXTRACTOR = "name_patterns"
 _WORD = r"[A-Za-z0-9][\w+*'^-]*[\w+*]|[A-Z0-9]"
 _NAME = rf"(?:{_WORD})(?:\s(?:{_WORD})){{0,2}}"
 _LIST = rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*{_NAME}){{0,6}})"
-_DATASET_NOUN = re.compile(r"\s+(?:data[- ]?sets?|benchmarks?|test\s+sets?|corpus|challenge)\b")
+_DATASET_NOUN = re.compile(r"\s+(?:data[- ]?sets?|databases?|benchmarks?|test\s+sets?|corpus|corpora|challenge)\b")
 _LIST_BEFORE = re.compile(rf"(?<![\w-]){_LIST}$")
-_COMPARE_CUE = re.compile(r"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compared\s+(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+")
+_COMPARE_CUE = re.compile(r"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compar(?:e|es|ed|ing)\s+(?:(?:it|them|this|ours?|our\s+[\w-]+)\s+)?"
+                          r"(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+")
 _LIST_AFTER = re.compile(
     rf"(?:the\s+)?(?:(?:(?!(?:on|in|at|for|by|with|across|from|of|to|under|while|and|or|when|where)\b)[a-z][\w-]*|SOTA),?\s+){{0,5}}"
     rf"{_LIST}")
 _AFTER_NOUN = re.compile(
-    rf"\s*(?:\(\s*(?:(?:including|such\s+as|e\.g\.,?|i\.e\.,?|namely)\s+)?|:\s*|,?\s*(?:including|such\s+as|e\.g\.,?|i\.e\.,?|like|namely)\s+)"
+    rf"\s*(?:\(\s*(?:(?:including|such\s+as|e\.g\.,?|i\.e\.,?|namely,?)\s+)?|:\s*|[,;]?\s*(?:including|such\s+as|e\.g\.,?|i\.e\.,?|like|namely,?)\s+)"
     rf"(?:the\s+)?{_LIST}")
+_MODEL_NOUN = re.compile(
+    r"\b(?:(?P<architecture>models?|architectures?|networks?|backbones?|detectors?|CNNs|LLMs|GANs)|"
+    r"(?P<method>methods?|algorithms?|approaches|techniques|baselines?|attacks?|defen[cs]es|optimizers?))"
+    r"(?=\s*[(,;]?\s*(?:such\s+as|like|including|e\.g\.|namely|\())")
+"""A noun of models or methods followed by examples: "models like X and Y", "algorithms such as Z", "networks (A, B)"."""
 _EVAL_CUE = re.compile(r"\b(?:experiments?|evaluat\w*|results?|tested|benchmark(?:ed|ing)?|validated|performance)\s+"
                        r"(?:\w+\s+){0,3}?(?:on|across)\s+(?:the\s+)?", re.I)
 _WINDOW = 120  # characters before a dataset noun searched for the list of names
@@ -49,15 +55,24 @@ _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
 
 
 def _coined(word: str) -> bool:
-    """A coined name that starts with a letter and is not a plural acronym ("CNNs"), a quantity ("10x"),
-    a variable ("D_B") or a general acronym of the field ("SOTA")."""
-    return (word[0].isalpha() and looks_like_name(word) and not word.endswith(("'s", "’s")) and not re.search(r"[A-Z]s$", word) and "_" not in word
+    """A coined name that is not a plural acronym ("CNNs"), a quantity ("10x", "32GB"), a variable
+    ("D_B") or a general acronym of the field ("SOTA"). It starts with a letter, or with a digit
+    when it has both capitals and small letters ("3DMatch")."""
+    first = word[0].isalpha() or (any(c.isupper() for c in word) and any(c.islower() for c in word))
+    return (first and looks_like_name(word) and not word.endswith(("'s", "’s")) and not re.search(r"[A-Z]s$", word) and "_" not in word
             and sum(c.isalpha() for c in word) >= 2 and word not in FIELD_ACRONYMS)
+
+
+def _plain_name(words: list[str]) -> bool:
+    """Capitalised words ("Indian Pines", "University of Pavia", "Weibo"): a name only where a
+    dataset noun sets it off, never a word that is capitalised because it starts the sentence."""
+    return (bool(words) and words[0][0].isupper() and words[-1][0].isupper() and words[0].lower() not in _LEADING
+            and all(w[0].isupper() or w in ("of", "and") for w in words) and words[0].lower() not in _GENERIC_CAPITALISED)
 
 
 def _may_name_dataset(text: str) -> bool:
     """False when `text` cannot hold a _DATASET_NOUN match (case-sensitive): it has none of its nouns."""
-    return "data" in text or "benchmark" in text or "test" in text or "corpus" in text or "challenge" in text
+    return "data" in text or "benchmark" in text or "test" in text or "corp" in text or "challenge" in text
 
 
 def _may_cue_eval(text: str) -> bool:
@@ -67,12 +82,20 @@ def _may_cue_eval(text: str) -> bool:
 
 def _may_compare(text: str) -> bool:
     """False when `text` cannot hold a _COMPARE_CUE match (case-sensitive): it has none of its cue words."""
-    return ("outperform" in text or "out-perform" in text or "surpass" in text or "than" in text or "compared" in text
+    return ("outperform" in text or "out-perform" in text or "surpass" in text or "than" in text or "compar" in text
             or "over" in text or "beat" in text or "vs" in text or "versus" in text)
 
 
+def _may_name_models(text: str) -> bool:
+    """False when `text` cannot hold a _MODEL_NOUN match: no word that introduces examples."""
+    return "such as" in text or "like" in text or "including" in text or "e.g." in text or "namely" in text or "(" in text
+
+
 def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
-    """(start, text, is_dataset, before_noun) of each list of names before a dataset noun or after a comparison cue."""
+    """(start, text, kind, plain) of each list of names: before a dataset noun or after one ("datasets,
+    namely A and B"), after an evaluation or comparison cue, or as examples of a noun of models or
+    methods ("models like A and B"). kind is a type, or "" for the names' own shape to decide it;
+    `plain`: capitalised plain words count as names (a dataset noun sets the list off)."""
     found = []
     # pre-tests (~10× cheaper than a pattern tried at every position) skip the patterns `text` cannot match
     nouns = list(_DATASET_NOUN.finditer(text)) if _may_name_dataset(text) else []
@@ -80,40 +103,61 @@ def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
         start = max(0, noun.start() - _WINDOW)
         match = _LIST_BEFORE.search(text, start, noun.start())
         if match:
-            found.append((match.start("names"), match.group("names"), True, True))
+            found.append((match.start("names"), match.group("names"), "dataset", True))
     for noun in nouns:
         match = _AFTER_NOUN.match(text, noun.end())
         if match:
-            found.append((match.start("names"), match.group("names"), True, False))  # "datasets, including A, B and C"
+            found.append((match.start("names"), match.group("names"), "dataset", True))  # "datasets, including A, B and C"
     for cue in _EVAL_CUE.finditer(text) if _may_cue_eval(text) else ():
         match = _LIST_AFTER.match(text, cue.end())
         if match:
-            found.append((match.start("names"), match.group("names"), True, False))  # "experiments on A, B and C"
+            found.append((match.start("names"), match.group("names"), "dataset", False))  # "experiments on A, B and C"
     for cue in _COMPARE_CUE.finditer(text) if _may_compare(text) else ():
         match = _LIST_AFTER.match(text, cue.end())
         if match:
-            found.append((match.start("names"), match.group("names"), False, False))
+            found.append((match.start("names"), match.group("names"), "", False))
+    for noun in _MODEL_NOUN.finditer(text) if _may_name_models(text) else ():
+        match = _AFTER_NOUN.match(text, noun.end())
+        if match:
+            found.append((match.start("names"), match.group("names"), noun.lastgroup or "", False))
     return found
 
 
 _LEADING = {"the", "a", "an", "our", "their", "its", "this", "these", "two", "three", "four", "five", "several", "multiple",
             "various"}
+_GENERIC_CAPITALISED = {"new", "large", "small", "public", "standard", "benchmark", "synthetic", "real", "proposed", "original",
+                        "existing", "popular", "common", "widely", "challenging", "diverse", "other", "all", "both", "each",
+                        "extensive", "experiments", "results", "we", "in", "on", "for", "with", "from", "to", "and", "using",
+                        "training", "test", "testing", "validation", "evaluation", "data", "dataset", "datasets"}
+"""Capitalised words that begin a noun phrase or a heading rather than a dataset's name."""
 
 
-def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool) -> list[tuple[int, str]]:
-    """(start, name) of every coined name in a list, stopping at the first item that is not one.
+def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool, plain: bool) -> list[tuple[int, str]]:
+    """(start, name) of every name in a list, stopping at the first item that is not one: a coined
+    name, or with `plain` capitalised words. An item already found (a vocabulary name) is passed over.
 
     A list found before a noun may start with any plain words ("results on the X"); one found
     after a cue only with a determiner ("outperforms the X"), so "… methods on CIFAR" stops."""
     sentence, out = doc.masked[index], []
+    taken = [(m.start, m.end) for m in doc.mentions if m.sentence == index]
     for part in _SEPARATOR.split(text):
         position = sentence.find(part, offset)
         if position < 0:
             break
         offset = position + len(part)
         words = [(position + m.start(), m.group()) for m in re.finditer(r"\S+", part)]
+        if words and any(a <= words[0][0] < b for a, b in taken):
+            continue  # "ImageNet-100/200, X": a known name, maybe with a slash list of sizes
+        if plain and (len(out) or not before_noun) and _plain_name([w for _, w in words]) and words[0][0] > 0:
+            out.append((words[0][0], sentence[words[0][0] : words[-1][0] + len(words[-1][1])]))
+            continue  # "namely Indian Pines, University of Pavia, and Salinas"
         while not out and words and (words[0][1].lower() in _LEADING or before_noun and not _coined(words[0][1])):
+            if plain and before_noun and _plain_name([w for _, w in words]) and words[0][0] > 0 and len(words) <= 3:
+                break  # "on the Weibo dataset"
             words.pop(0)  # "the Nebula7 SkyCams" → "Nebula7 SkyCams"
+        if plain and words and _plain_name([w for _, w in words]) and words[0][0] > 0 and not _coined(words[0][1]):
+            out.append((words[0][0], sentence[words[0][0] : words[-1][0] + len(words[-1][1])]))
+            continue
         cut = next((i for i, (_, w) in enumerate(words) if not (_coined(w) or w[0].isupper())), len(words))
         words = words[:cut]  # "HydraNet on ImageNet" → "HydraNet"
         while words and not _coined(words[-1][1]):
@@ -127,19 +171,26 @@ def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool) -> l
     return out
 
 
+def _concept(doc: Doc, name: str) -> bool:
+    """An acronym the paper defines as a plain phrase ("presentation attack detection (PAD)"): a task
+    or an idea, not a named artifact, even in "face PAD databases"."""
+    long = doc.acronyms.get(name)
+    return long is not None and long[:1].islower()
+
+
 def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
     """Add a Mention for every unknown coined name in a dataset or comparison pattern."""
     taken = [(m.sentence, m.start, m.end) for m in (*doc.mentions, *doc.introduced)]
     known = {m.surface.lower() for m in (*doc.mentions, *doc.introduced)}
     for index, text in enumerate(doc.masked):
-        for offset, names, dataset, before_noun in _lists(text):
-            for start, name in _names(doc, index, offset, names, before_noun):
+        for offset, names, kind, plain in _lists(text):
+            for start, name in _names(doc, index, offset, names, kind == "dataset" and offset > 0, plain):
                 end = start + len(name)
                 if not name.strip() or name.lower() in known or any(s == index and a < end and start < b for s, a, b in taken):
                     continue
-                if vocabulary is not None and vocabulary.lookup(name):
+                if vocabulary is not None and vocabulary.lookup(name) or _concept(doc, name):
                     continue
-                type_ = "dataset" if dataset else "architecture" if _ARCH_NAME.search(name) else "method"
+                type_ = kind or ("architecture" if _ARCH_NAME.search(name) else "method")
                 doc.mentions.append(Mention(index, start, end, doc.sentences[index][start:end], type_, extractor=EXTRACTOR))
                 taken.append((index, start, end))
                 known.add(name.lower())
