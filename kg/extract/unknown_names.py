@@ -23,6 +23,7 @@ import re
 from ..text import may_hold
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
+from .results import metrics
 from .introduced import _ARCH_NAME, FIELD_ACRONYMS, looks_like_name
 
 EXTRACTOR = "name_patterns"
@@ -55,10 +56,10 @@ _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
 
 
 def _coined(word: str) -> bool:
-    """A coined name that is not a plural acronym ("CNNs"), a quantity ("10x", "32GB"), a variable
-    ("D_B") or a general acronym of the field ("SOTA"). It starts with a letter, or with a digit
-    when it has both capitals and small letters ("3DMatch")."""
-    first = word[0].isalpha() or (any(c.isupper() for c in word) and any(c.islower() for c in word))
+    """A coined name that is not a plural acronym ("CNNs"), a quantity ("10x", "8B-parameter"), a
+    variable ("D_B") or a general acronym of the field ("SOTA"). It starts with a letter, or with a
+    digit when a capital starts a word inside it ("3DMatch")."""
+    first = word[0].isalpha() or re.search(r"(?<!-)[A-Z][a-z]", word) is not None
     return (first and looks_like_name(word) and not word.endswith(("'s", "’s")) and not re.search(r"[A-Z]s$", word) and "_" not in word
             and sum(c.isalpha() for c in word) >= 2 and word not in FIELD_ACRONYMS)
 
@@ -67,7 +68,8 @@ def _plain_name(words: list[str]) -> bool:
     """Capitalised words ("Indian Pines", "University of Pavia", "Weibo"): a name only where a
     dataset noun sets it off, never a word that is capitalised because it starts the sentence."""
     return (bool(words) and words[0][0].isupper() and words[-1][0].isupper() and words[0].lower() not in _LEADING
-            and all(w[0].isupper() or w in ("of", "and") for w in words) and words[0].lower() not in _GENERIC_CAPITALISED)
+            and all((w[0].isupper() or w in ("of", "and")) and w.isalnum() for w in words)
+            and words[0].lower() not in _GENERIC_CAPITALISED)
 
 
 def _may_name_dataset(text: str) -> bool:
@@ -148,6 +150,8 @@ def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool, plai
         words = [(position + m.start(), m.group()) for m in re.finditer(r"\S+", part)]
         if words and any(a <= words[0][0] < b for a, b in taken):
             continue  # "ImageNet-100/200, X": a known name, maybe with a slash list of sizes
+        slashed = sentence[position - 1 : position] == "/" or sentence[offset : offset + 1] == "/"
+        plain = plain and not slashed  # "Baby/Papa/Granpa-ImageNet" is one name
         if plain and (len(out) or not before_noun) and _plain_name([w for _, w in words]) and words[0][0] > 0:
             out.append((words[0][0], sentence[words[0][0] : words[-1][0] + len(words[-1][1])]))
             continue  # "namely Indian Pines, University of Pavia, and Salinas"
@@ -178,8 +182,31 @@ def _concept(doc: Doc, name: str) -> bool:
     return long is not None and long[:1].islower()
 
 
+_NEXT_ITEM = re.compile(rf"(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?(?P<name>{_WORD})(?=\s*(?:,|\.|\)|;|\s+and\b|\s+or\b|$))")
+
+
+def _listed_with_known(doc: Doc, vocabulary: Vocabulary | None, taken: list[tuple[int, int, int]], known: set[str]) -> None:
+    """A coined name listed right after a known one is of its kind ("ResNet-18, MobileNetV2, SqueezeNext
+    and InceptionV3": SqueezeNext is an architecture too). Only a whole item that is one coined word
+    counts, so "ResNet-50 and FPN features" adds nothing."""
+    for mention in sorted(doc.mentions, key=lambda m: (m.sentence, m.start)):
+        text, at = doc.masked[mention.sentence], mention.end
+        while (match := _NEXT_ITEM.match(text, at)) is not None:
+            start, end, name = match.start("name"), match.end("name"), match.group("name")
+            at = end
+            if any(s == mention.sentence and a < end and start < b for s, a, b in taken):
+                continue  # a known name: the list goes on
+            if (not _coined(name) or name.lower() in known or _concept(doc, name) or name.lower() in metrics()
+                    or (vocabulary is not None and vocabulary.lookup(name))):
+                break
+            doc.mentions.append(Mention(mention.sentence, start, end, doc.sentences[mention.sentence][start:end], mention.type,
+                                        extractor=EXTRACTOR))
+            taken.append((mention.sentence, start, end))
+            known.add(name.lower())
+
+
 def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
-    """Add a Mention for every unknown coined name in a dataset or comparison pattern."""
+    """Add a Mention for every unknown coined name in a dataset or comparison pattern, or listed with known names."""
     taken = [(m.sentence, m.start, m.end) for m in (*doc.mentions, *doc.introduced)]
     known = {m.surface.lower() for m in (*doc.mentions, *doc.introduced)}
     for index, text in enumerate(doc.masked):
@@ -194,3 +221,4 @@ def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
                 doc.mentions.append(Mention(index, start, end, doc.sentences[index][start:end], type_, extractor=EXTRACTOR))
                 taken.append((index, start, end))
                 known.add(name.lower())
+    _listed_with_known(doc, vocabulary, taken, known)
