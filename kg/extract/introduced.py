@@ -49,6 +49,10 @@ _APPOSED = re.compile(
     rf"(?=\s*(?:,|\(|\.|$|\s+(?:which|that|achieves|is|has|outperforms)\b))"
 )
 """A name set off after a noun phrase: "we design a family of detectors, HydraDet,", "our model, the X"."""
+_NAMED_AFTER_NOUN = re.compile(
+    rf"(?i:\b(?:a\s+new|our(?:\s+(?:best|largest|final)[\w-]*)?)\s+(?:[\w-]+\s+){{0,4}}?(?:dataset|benchmark|corpus|model))\s+"
+    rf"(?P<name>{_TOKEN})(?=\s*(?:,|\(|\.|$|\s+(?:and|which|that|with|of|for|to|enables?|is|has|achieves|outperforms)\b))")
+"""A coined name right after the noun of a new thing: "we release a new 2 billion example dataset ZetaSet-2B"."""
 _PASSIVE = re.compile(r"^\)?\s*(?:\w+\s+){0,2}?(?:is|are)\s+(?:\w+ly\s+)?(?:proposed|introduced|presented|developed|designed)\b", re.I)
 _OTHER_WORK = re.compile(
     r"\b(?:than|over|against|outperform\w*|surpass\w*|compar\w*|based\s+on|us(?:e|es|ed|ing)|follow\w*|like|such\s+as|"
@@ -231,7 +235,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
 
 def _patterns_for(text: str) -> list[re.Pattern[str]]:
-    """Those of _CUED, _PROPOSE, _APPOSED that may match `text`: the others lack a word they need."""
+    """Those of _CUED, _PROPOSE, _APPOSED, _NAMED_AFTER_NOUN that may match `text`: the others lack a word they need."""
     patterns = []
     # _CUED (case-sensitive) needs one of its cue words
     if ("called" in text or "named" in text or "dubbed" in text or "termed" in text or "coined" in text
@@ -244,6 +248,9 @@ def _patterns_for(text: str) -> list[re.Pattern[str]]:
     # _APPOSED needs what _PROPOSE needs, or "our …"/"a new …" and one of _OWN_NOUNS ("a new" needs "dataset"/"benchmark")
     if proposes or (may_hold(text, "our", "new") and may_hold(text, *_OWN_NOUNS)):
         patterns.append(_APPOSED)
+    # _NAMED_AFTER_NOUN needs "new" or "our" and one of its nouns
+    if may_hold(text, "our", "new") and may_hold(text, "dataset", "benchmark", "corpus", "model"):
+        patterns.append(_NAMED_AFTER_NOUN)
     return patterns
 
 

@@ -90,7 +90,7 @@ def _may_compare(text: str) -> bool:
 
 def _may_name_models(text: str) -> bool:
     """False when `text` cannot hold a _MODEL_NOUN match: no word that introduces examples."""
-    return "such as" in text or "like" in text or "including" in text or "e.g." in text or "namely" in text or "(" in text
+    return "such" in text or "like" in text or "including" in text or "e.g." in text or "namely" in text or "(" in text
 
 
 def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
