@@ -96,7 +96,8 @@ def pairs(text: str) -> list[Pair]:
 
 def names_other(term: Term, long: str) -> bool:
     """Whether `long`, the paper's own expansion of one of the term's names, names something else:
-    the term has a long name and `long` is none of them, even loosely (plural, respelling).
+    the term has a long name and `long` is none of them, even loosely (plural, respelling), or the
+    term is a gazetteer's bare acronym.
 
     >>> from kg.vocabulary import load
     >>> htc = load().lookup("HTC")
@@ -105,7 +106,7 @@ def names_other(term: Term, long: str) -> bool:
     """
     expansions = [name_key(n) for n in term.names if len(n) > 8]
     if not expansions:
-        return False  # nothing to tell them apart by
+        return bool(term.package)  # a curated name is trusted; a gazetteer's bare name yields to the paper's definition
     key = name_key(long)
     return not any(key.rstrip("s") == e.rstrip("s") or SequenceMatcher(None, key, e).ratio() >= 0.8 for e in expansions)
 

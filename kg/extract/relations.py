@@ -202,7 +202,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     previous: Mention | None = None
     previous_role: tuple[tuple[str, ...], bool] = ((), False)
     for mention in sorted(doc.mentions, key=lambda m: (m.sentence, m.start)):
-        own = mention.surface.lower() in introduced or mention.canonical in introduced
+        own = mention.surface.lower() in introduced or mention.canonical in introduced or mention.variant_of in introduced
         listed = (previous is not None and previous.sentence == mention.sentence
                   and (previous.type == "dataset") == (mention.type == "dataset")
                   and _LIST_GAP.match(doc.sentences[mention.sentence][previous.end : mention.start]))
