@@ -29,6 +29,8 @@ PRETESTS = {
     "evaluated models": (relations._EVALUATED_MODELS, relations._may_evaluate),
     "evaluation cue": (unknown_names._EVAL_CUE, unknown_names._may_cue_eval),
     "comparison cue": (unknown_names._COMPARE_CUE, unknown_names._may_compare),
+    "training cue": (unknown_names._TRAIN_CUE, unknown_names._may_cue_training),
+    "building cue": (unknown_names._BUILD_CUE, unknown_names._may_cue_building),
     "clause break": (relations._CLAUSE_BREAK, relations._may_break_clause),
     "negation": (relations._NEGATION, relations._may_negate),
     "code promise": (code_links._PROMISE, code_links._may_promise),

@@ -47,6 +47,13 @@ _MODEL_NOUN = re.compile(
 """A noun of models or methods followed by examples: "models like X and Y", "algorithms such as Z", "networks (A, B)"."""
 _EVAL_CUE = re.compile(r"\b(?:experiments?|evaluat\w*|results?|tested|benchmark(?:ed|ing)?|validated|performance)\s+"
                        r"(?:\w+\s+){0,3}?(?:on|across)\s+(?:the\s+)?", re.I)
+_TRAIN_CUE = re.compile(r"\b(?:(?:pre-?)?train(?:ed|ing)|fine-?tun(?:ed|ing))\s+(?:\w+\s+){0,3}?(?:on|from)\s+(?:the\s+)?", re.I)
+"""Training data: "pre-trained on A", "trained from scratch on A and B", "fine-tuned on A"."""
+_BUILD_CUE = re.compile(r"\b(?:based\s+on|(?:built|builds?|building)\s+(?:up)?on(?:\s+top\s+of)?|extends?|extending|"
+                        r"on\s+top\s+of|initiali[sz]ed\s+(?:with|from))\s+(?:the\s+)?", re.I)
+"""What the paper builds on: "based on A", "we extend A", "on top of A and B"."""
+_HARDWARE = re.compile(r"\s*(?:GPUs?|TPUs?|cards?|chips?|cores?|nodes?|devices?|machines?|hours?|days?|clusters?)\b", re.I)
+"""After "trained on": "A100 GPUs" is hardware, not data."""
 _WINDOW = 120  # characters before a dataset noun searched for the list of names
 # Patterns are applied only at cue words (a noun, a comparison verb), never slid over the
 # whole sentence: a list pattern tried at every position backtracks badly.
@@ -82,6 +89,16 @@ def _may_cue_eval(text: str) -> bool:
     return may_hold(text, "experiment", "evaluat", "result", "tested", "benchmark", "validated", "performance")
 
 
+def _may_cue_training(text: str) -> bool:
+    """False when `text` cannot hold a _TRAIN_CUE match: no "train" or "tun"."""
+    return may_hold(text, "train", "tun")
+
+
+def _may_cue_building(text: str) -> bool:
+    """False when `text` cannot hold a _BUILD_CUE match: none of its cue words."""
+    return may_hold(text, "based", "buil", "extend", "top", "initiali")
+
+
 def _may_compare(text: str) -> bool:
     """False when `text` cannot hold a _COMPARE_CUE match (case-sensitive): it has none of its cue words."""
     return ("outperform" in text or "out-perform" in text or "surpass" in text or "than" in text or "compar" in text
@@ -114,6 +131,14 @@ def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
         match = _LIST_AFTER.match(text, cue.end())
         if match:
             found.append((match.start("names"), match.group("names"), "dataset", False))  # "experiments on A, B and C"
+    for cue in _TRAIN_CUE.finditer(text) if _may_cue_training(text) else ():
+        match = _LIST_AFTER.match(text, cue.end())
+        if match:
+            found.append((match.start("names"), match.group("names"), "dataset", False))  # "pre-trained on A and B"
+    for cue in _BUILD_CUE.finditer(text) if _may_cue_building(text) else ():
+        match = _LIST_AFTER.match(text, cue.end())
+        if match:
+            found.append((match.start("names"), match.group("names"), "", False))  # "based on A"
     for cue in _COMPARE_CUE.finditer(text) if _may_compare(text) else ():
         match = _LIST_AFTER.match(text, cue.end())
         if match:
@@ -169,8 +194,8 @@ def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool, plai
         if not words or not _coined(words[0][1]):
             break
         start, end = words[0][0], words[-1][0] + len(words[-1][1])
-        if re.match(r"[- ]based\b", sentence[end : end + 7]):
-            break  # "LiRPA based defense" names a technique, not the list's kind of thing
+        if re.match(r"[- ]based\b", sentence[end : end + 7]) or _HARDWARE.match(sentence, end):
+            break  # "LiRPA based defense" names a technique, "A100 GPUs" hardware: not the list's kind of thing
         out.append((start, sentence[start:end]))
     return out
 
