@@ -90,7 +90,8 @@ def pairs(text: str) -> list[Pair]:
         start = _extend(short, before, start)
         long = before[start:].strip().strip("'\"‘’“”")
         if long and len(long) > len(short) and not long.lower().startswith(("the ", "a ", "an ")):
-            found.append(Pair(short, long, start + (len(before[start:]) - len(before[start:].lstrip())), match.start()))
+            lead = len(before[start:]) - len(before[start:].lstrip().lstrip("'\"‘’“”"))  # spaces and an opening quote
+            found.append(Pair(short, long, start + lead, match.start()))
     return found
 
 

@@ -63,7 +63,7 @@ _ON = re.compile(r"\b(?:on|across)\s+(?:the\s+)?$", re.I)
 """A dataset right after "on" ("results on X", "struggle on X") is where something was measured."""
 _OWN_USE = re.compile(r"\bour\s+(?:[\w-]+\s+)?$", re.I)
 """"our ResNet model": the paper's own model, built on the name."""
-_FAMILY = re.compile(r"\b(?:all|other|existing|previous|prior|many|various|several|most|different)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_FAMILY = re.compile(r"\b(?:all|other|existing|previous|prior|many|various|several|most|different)\s+(?:[\w-]+\s+){0,4}$", re.I)
 _FAMILY_AFTER = re.compile(r"^[- ](?:based\s+)?(?:models|variants|methods|architectures|networks|approaches|designs|family)\b", re.I)
 """"all recent HydraNet models", "other MixBoost variants": a family of works, not the artifact."""
 _NEGATION = re.compile(r"\b(?:without|instead\s+of|rather\s+than|no\s+more|no\s+need|w/o|not\s+(?:use|using|rely\w*))\b", re.I)
@@ -213,7 +213,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
             continue
         if own and (mention.type != "dataset" or not cued):
             continue  # its own model is never built on or compared with; its own dataset only when a cue says how it is used
-        if mention.sentence in background:
-            continue
+        if mention.sentence in background or (mention.sentence == 0 and not cued and mention.type == "dataset"):
+            continue  # background; or a title naming a dataset without saying how it is used ("X: An ImageNet replacement")
         for predicate in predicates:
             add(predicate, mention, EXTRACTOR, 0.75 if cued else 0.5)
