@@ -24,7 +24,8 @@ def main() -> None:
     vocab = load()
     names: dict[str, list[str]] = {t: [] for t in MENTION_TEMPLATES}
     for term in vocab.terms.values():
-        names[term.type].extend(term.names)
+        if not getattr(term, "package", ""):  # curated names only: the same corpus whatever gazetteers are loaded
+            names[term.type].extend(term.names)
     records = [PaperRecord(*paper(random.Random(args.seed * 1_000_003 + i), i, names), Source("synthetic", i))
                for i in range(args.n)]
     extract(records[0], vocab)  # build the automata and patterns outside the timing

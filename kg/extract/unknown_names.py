@@ -131,6 +131,10 @@ def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
         match = _LIST_AFTER.match(text, cue.end())
         if match:
             found.append((match.start("names"), match.group("names"), "dataset", False))  # "experiments on A, B and C"
+    for noun in _MODEL_NOUN.finditer(text) if _may_name_models(text) else ():
+        match = _AFTER_NOUN.match(text, noun.end())
+        if match:
+            found.append((match.start("names"), match.group("names"), noun.lastgroup or "", False))  # its noun types a name before its shape does
     for cue in _TRAIN_CUE.finditer(text) if _may_cue_training(text) else ():
         match = _LIST_AFTER.match(text, cue.end())
         if match:
@@ -143,10 +147,6 @@ def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
         match = _LIST_AFTER.match(text, cue.end())
         if match:
             found.append((match.start("names"), match.group("names"), "", False))
-    for noun in _MODEL_NOUN.finditer(text) if _may_name_models(text) else ():
-        match = _AFTER_NOUN.match(text, noun.end())
-        if match:
-            found.append((match.start("names"), match.group("names"), noun.lastgroup or "", False))
     return found
 
 
