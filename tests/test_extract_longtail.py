@@ -148,3 +148,16 @@ def test_cross_validation_reports_each_chunk_and_the_gap():
     out = cross_validate(chunks, graph, tuned_on="a")
     assert "== a (tuned on, 1 papers)" in out and "== b (held out, 1 papers)" in out and "== all (all chunks, 2 papers)" in out
     assert "gap" in out.splitlines()[-1]
+
+
+def test_a_records_github_url_is_a_repository_of_the_graph_not_another_link(tmp_path):
+    from kg.knowledge_graph import build
+
+    (tmp_path / "p.jsonl").write_text('{"title": "FooNet: A Test", "abstract": "We propose FooNet.", '
+                                      '"urls": ["https://github.com/foo/FooNet", "https://foo.example.org"]}\n')
+    built = build([tmp_path], progress=False)
+    graph = built.nx
+    paper = next(n for n, d in graph.nodes(data=True) if d.get("type") == "Paper")
+    assert [t for _, t, k in graph.out_edges(paper, keys=True) if k == "releasesCode"] == ["https://github.com/foo/FooNet"]
+    links = sorted(str(o) for _, p, o in built.rdf if str(p).endswith("otherLink"))
+    assert links == ["https://foo.example.org"]
