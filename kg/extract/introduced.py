@@ -243,8 +243,8 @@ def _patterns_for(text: str) -> list[re.Pattern[str]]:
     if ("called" in text or "named" in text or "dubbed" in text or "termed" in text or "coined" in text
             or "denoted" in text or "abbreviated" in text or "namely" in text or "short" in text):
         patterns.append(_CUED)
-    # _PROPOSE needs _SUBJECT ("we", "this paper", "here we") and one of _VERBS (case-sensitive)
-    proposes = may_hold(text, "we", "this") and any(verb in text for verb in _VERBS)
+    # _PROPOSE needs _SUBJECT ("we", "this paper", "here we", "our contribution is to") and one of _VERBS (case-sensitive)
+    proposes = may_hold(text, "we", "this", "contribution") and any(verb in text for verb in _VERBS)
     if proposes:
         patterns.append(_PROPOSE)
     # _APPOSED needs what _PROPOSE needs, or "our …"/"a new …" and one of _OWN_NOUNS ("a new" needs "dataset"/"benchmark")
