@@ -28,6 +28,9 @@ def test_capitalised_names_set_off_by_a_dataset_noun():
     assert ("evaluatedOn", "Quokka", "dataset") in edges("We propose FooRumor and test it on the Quokka dataset.")
     assert ("trainedOn", "LUMEN", "dataset") in edges("We propose FooMol, trained on profiles from the LUMEN database.")
     assert edges("Existing datasets are small. We propose FooSet.") == set()  # capitalised only because it starts the sentence
+    assert edges("We test on ImageNet-C,R,S,A datasets.") == {("evaluatedOn", "ImageNet-C", "dataset")}
+    assert edges("We test on 4 datasets, including the very challenging Hard ImageNet dataset.") == \
+        {("evaluatedOn", "ImageNet", "dataset")}
 
 
 def test_names_listed_after_cues_take_the_cues_kind():
@@ -68,6 +71,8 @@ def test_an_acronym_the_paper_defines_wins_over_the_vocabulary():
     found = edges("We study presentation attack detection (PAD) and propose FooPAD, evaluated on face PAD databases.")
     assert not any(n == "PAD" for _, n, _ in found)
     assert ("buildsOn", "HTC", "architecture") in edges("Our detector is built on HTC.")  # undefined: the vocabulary's
+    assert load().lookup("GQA").type == "dataset"
+    assert not any(n == "GQA" for _, n, _ in edges("Grouped Query Attention (GQA) groups queries. We improve GQA on CIFAR-10."))
 
 
 def test_a_new_dataset_named_after_its_noun_and_a_contribution_are_introduced():

@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 
 from ..vocabulary import Term, Vocabulary, name_key
 from .doc import Doc
+from .introduced import _NAME_HEAD
 
 _SHORT = re.compile(r"\(\s*(?P<short>[^()\s,;]{2,12}?)(?:\s+for\s+short)?\s*\)")
 
@@ -97,14 +98,17 @@ def pairs(text: str) -> list[Pair]:
 
 def names_other(term: Term, long: str) -> bool:
     """Whether `long`, the paper's own expansion of one of the term's names, names something else:
-    the term has a long name and `long` is none of them, even loosely (plural, respelling), or the
-    term is a gazetteer's bare acronym.
+    its head word says another type, or the term has a long name and `long` is none of them, even
+    loosely (plural, respelling), or the term is a gazetteer's bare acronym.
 
     >>> from kg.vocabulary import load
     >>> htc = load().lookup("HTC")
     >>> names_other(htc, "hierarchical text classification"), names_other(htc, "Hybrid Task Cascades")
     (True, False)
     """
+    head = next((type_ for type_, pattern in _NAME_HEAD if pattern.search(long)), None)
+    if head is not None and (head == "dataset") != (term.type == "dataset"):
+        return True  # "Grouped Query Attention (GQA)" is no dataset, whatever dataset GQA also names
     expansions = [name_key(n) for n in term.names if len(n) > 8]
     if not expansions:
         return bool(term.package)  # a curated name is trusted; a gazetteer's bare name yields to the paper's definition

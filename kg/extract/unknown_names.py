@@ -75,6 +75,7 @@ def _plain_name(words: list[str]) -> bool:
     """Capitalised words ("Indian Pines", "University of Pavia", "Weibo"): a name only where a
     dataset noun sets it off, never a word that is capitalised because it starts the sentence."""
     return (bool(words) and words[0][0].isupper() and words[-1][0].isupper() and words[0].lower() not in _LEADING
+            and len(words[0]) >= 3  # "ImageNet-C,R,S,A": single letters are variants, not names
             and all((w[0].isupper() or w in ("of", "and")) and w.isalnum() for w in words)
             and words[0].lower() not in _GENERIC_CAPITALISED)
 
@@ -175,6 +176,8 @@ def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool, plai
         words = [(position + m.start(), m.group()) for m in re.finditer(r"\S+", part)]
         if words and any(a <= words[0][0] < b for a, b in taken):
             continue  # "ImageNet-100/200, X": a known name, maybe with a slash list of sizes
+        if any(words[0][0] <= a <= offset + 1 for a, _ in taken):
+            plain = False  # "the Hard ImageNet dataset": a known name's own qualifier, not a plain name
         slashed = sentence[position - 1 : position] == "/" or sentence[offset : offset + 1] == "/"
         plain = plain and not slashed  # "Baby/Papa/Granpa-ImageNet" is one name
         if plain and (len(out) or not before_noun) and _plain_name([w for _, w in words]) and words[0][0] > 0:
