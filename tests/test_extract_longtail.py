@@ -166,3 +166,14 @@ def test_a_records_github_url_is_a_repository_of_the_graph_not_another_link(tmp_
     assert [t for _, t, k in graph.out_edges(paper, keys=True) if k == "releasesCode"] == ["https://github.com/foo/FooNet"]
     links = sorted(str(o) for _, p, o in built.rdf if str(p).endswith("otherLink"))
     assert links == ["https://foo.example.org"]
+
+
+def test_a_name_made_into_an_adjective_is_not_a_name():
+    assert edges("We show that LLaVA-7B, benefiting from training on IT-curated descriptions, improves.") == \
+        {("buildsOn", "LLaVA-7B", "architecture")}
+    assert edges("Our method outperforms previous VQ-based methods.") == set()
+
+
+def test_we_do_one_thing_and_propose_a_name():
+    found = {(r.predicate, r.surface) for r in run("We study old nets and then present ZetaNet, a network.").relations}
+    assert ("introduces", "ZetaNet") in found

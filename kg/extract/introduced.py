@@ -35,9 +35,10 @@ _CUED = re.compile(
     rf"\b(?:called|named|dubbed|termed|coined|denoted(?:\s+as)?|abbreviated\s+as|namely|short\s+for)\s+"
     rf"(?:as\s+)?[\"“'‘]?(?P<name>{_CAP_NAME}|{_NAME})"
 )
-_SUBJECT = (r"(?i:\b(?:we|this\s+(?:paper|work|study)|here\s+we|our\s+(?:\w+\s+)?contributions?\s+(?:is|are)\s+to)\s+"
+_SUBJECT = (r"(?i:\b(?:we|this\s+(?:paper|work|study)|here\s+we|our\s+(?:\w+\s+)?contributions?\s+(?:is|are)\s+to|"
+            r"we\s+(?:[\w()-]+,?\s+){1,8}?and(?:\s+then)?)\s+"
             r"(?:\w+ly\s+)?(?:(?:first|also|further|then|thus)\s+)?)")
-"""Who introduces: "we", "this paper", "our (main) contribution is to"."""
+"""Who introduces: "we", "this paper", "our (main) contribution is to", "we revisit X and"."""
 _PROPOSE = re.compile(
     rf"{_SUBJECT}{_VERB}[sd]?\s+(?:the\s+)?[\"“'‘]?"
     rf"(?P<name>{_CAP_NAME}|{_NAME})[\"”'’]?(?=\s*(?:,|\(|:|;|\.|$|\s[-–—]\s|\s+(?:a|an|the|which|that|to|for|as)\b))"

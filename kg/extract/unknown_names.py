@@ -62,11 +62,17 @@ _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
 
 
 
+_COMPOUND = re.compile(r"-(?:based|curated|generated|style|like|aware|free|specific|guided|driven|trained|pretrained|"
+                       r"level|wise|only|centric|agnostic|conditioned|inspired|powered|scale|sized?)$", re.I)
+
+
 def _coined(word: str) -> bool:
     """A coined name that is not a plural acronym ("CNNs"), a quantity ("10x", "8B-parameter"), a
     variable ("D_B") or a general acronym of the field ("SOTA"). It starts with a letter, or with a
     digit when a capital starts a word inside it ("3DMatch")."""
     first = word[0].isalpha() or re.search(r"(?<!-)[A-Z][a-z]", word) is not None
+    if _COMPOUND.search(word):
+        return False  # "IT-curated", "VQ-based": an adjective made from a name, not the name
     return (first and looks_like_name(word) and not word.endswith(("'s", "’s")) and not re.search(r"[A-Z]s$", word) and "_" not in word
             and sum(c.isalpha() for c in word) >= 2 and word not in FIELD_ACRONYMS)
 
