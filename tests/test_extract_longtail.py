@@ -39,6 +39,7 @@ def test_names_listed_after_cues_take_the_cues_kind():
     assert not any(n == "8B-parameter" for _, n, _ in edges("We propose FooLM, which outperforms 8B-parameter models."))
     found = edges("We propose FooFlow, which improves over models like KappaFlow and RhoNet.")
     assert {("comparesWith", "KappaFlow", "architecture"), ("comparesWith", "RhoNet", "architecture")} <= found
+    assert ("buildsOn", "ZetaCrop", "method") in edges("We propose FooKD. Standard augmentations, such as ZetaCrop, help it.")
     found = edges("We propose FooQ and apply it to four networks (WRN-28-8, ResNet-32 and ZetaGRNN).")
     assert ("buildsOn", "ZetaGRNN", "architecture") in found
 
@@ -55,6 +56,13 @@ def test_training_and_building_cues_find_unlisted_names():
     assert edges("We propose FooNet. FooNet is trained on 8 A100 GPUs.") == set()
     found = edges("We propose FooDet, built on top of HydraFormer and SkyNet.")
     assert {("buildsOn", "HydraFormer", "architecture"), ("buildsOn", "SkyNet", "architecture")} <= found
+
+
+def test_training_data_said_otherwise_and_others_models():
+    assert ("trainedOn", "JFT-300M", "dataset") in edges("We propose FooNet and use JFT-300M as the training data.")
+    assert ("trainedOn", "COCO", "dataset") in edges("We propose FooNet, tuned on the training split of COCO.")
+    assert edges("We propose FooSim. For instance, models trained on ImageNet are biased.") == set()
+    assert ("trainedOn", "ImageNet", "dataset") in edges("We show that our models trained on ImageNet transfer.")
 
 
 def test_evaluated_models_are_compared_and_a_method_tested_on_models_builds_on_them():

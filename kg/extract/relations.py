@@ -35,6 +35,7 @@ _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|/|&|\+)\s*$", re.I)
 
 _TRAIN = re.compile(
     r"\b(?:pre-?train\w*(?:\s+(?:on|with|using))?|(?:re-?)?train(?:ed|ing|s)?\s+(?:\w+\s+){0,3}?(?:on|with|using|from)|"
+    r"training\s+(?:set|split|data|images|samples|partition)\s+of|"
     r"learn\w*\s+from|distill\w*\s+from|fine-?tun\w*(?:\s+on)?|curated?\s+from)\b",
     re.I,
 )
@@ -76,10 +77,14 @@ _BUILD = re.compile(
     r"generaliz\w*|scal\w*\s+up|counterpart\s+of)\b",
     re.I,
 )
+_OTHERS_TRAINED = re.compile(
+    r"\b(?:models?|networks?|classifiers?|CNNs|ViTs|LLMs|representations|features|detectors|encoders)\s+"
+    r"(?:(?:that|which)\s+(?:are|were|is|was|have\s+been)\s+)?(?:pre-?)?train(?:ed|ing)\s+(?:\w+\s+){0,2}?on\s*$", re.I)
+"""Others' models: "models trained on X" said of models in general, in a sentence that is not about the paper's own work."""
 _BOTH = re.compile(r"\b(?:fine-?tun\w*(?:\s+on)?|(?:train\w*|learn\w*)\s+and\s+(?:evaluat|test|validat)\w*(?:\s+on)?)\s*$", re.I)
 """Fine-tuning data, and "trained and evaluated on X", are both training and evaluation data."""
 _AFTER_TRAIN = re.compile(
-    r"^(?:[- ](?:pre-?)?train(?:ed|ing)|[- ]supervised|\s+pre-?training|\s+initiali[sz]\w*|"
+    r"^(?:[- ](?:pre-?)?train(?:ed|ing)|[- ]supervised|\s+pre-?training|\s+initiali[sz]\w*|\s+as\s+(?:the\s+)?(?:pre-?)?training|"
     r"(?:[\s:,-]+[\w-]+){0,5}?\s+(?:for|to|by)\s+(?:pre-?)?train\w*|"
     r"\s+(?:pre-?trained\s+)?(?:baselines?|networks?|models?|features|classifiers?|weights|checkpoints?|initiali[sz]ation))\b",
     re.I,
@@ -144,6 +149,8 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
         if _AFTER_EVAL.match(after):
             return ("evaluatedOn",), True
         train, evaluate = _last(_TRAIN, before), _last(_EVAL, before)
+        if train > evaluate and _OTHERS_TRAINED.search(before[:train]) and not _OWN_WORK.search(sentence):
+            return (), True  # "models trained on X are biased": a claim about others' models, not this paper's data
         if train > evaluate:
             both = _BOTH.search(before[:train]) is not None
             return ("trainedOn", "evaluatedOn") if both else ("trainedOn",), True

@@ -42,7 +42,8 @@ _AFTER_NOUN = re.compile(
     rf"(?:the\s+)?{_LIST}")
 _MODEL_NOUN = re.compile(
     r"\b(?:(?P<architecture>models?|architectures?|networks?|backbones?|detectors?|CNNs|LLMs|GANs)|"
-    r"(?P<method>methods?|algorithms?|approaches|techniques|baselines?|attacks?|defen[cs]es|optimizers?))"
+    r"(?P<method>methods?|algorithms?|approaches|techniques|baselines?|attacks?|defen[cs]es|optimizers?|augmentations?|"
+    r"losses|strategies|frameworks|schedulers?|samplers?|regularizers?))"
     r"(?=\s*[(,;]?\s*(?:such\s+as|like|including|e\.g\.|namely|\())")
 """A noun of models or methods followed by examples: "models like X and Y", "algorithms such as Z", "networks (A, B)"."""
 _EVAL_CUE = re.compile(r"\b(?:experiments?|evaluat\w*|results?|tested|benchmark(?:ed|ing)?|validated|performance)\s+"
