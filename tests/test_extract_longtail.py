@@ -185,3 +185,14 @@ def test_a_name_made_into_an_adjective_is_not_a_name():
 def test_we_do_one_thing_and_propose_a_name():
     found = {(r.predicate, r.surface) for r in run("We study old nets and then present ZetaNet, a network.").relations}
     assert ("introduces", "ZetaNet") in found
+
+
+def test_names_right_after_a_plural_noun_of_models_and_datasets_a_metric_was_measured_on():
+    found = edges("We propose ZetaGen, outperforming popular diffusion models LDM/DiT by 1.5 FID.")
+    assert {("comparesWith", "LDM", "architecture"), ("comparesWith", "DiT", "architecture")} <= found
+    assert ("evaluatedOn", "ZetaCars", "dataset") in edges("We propose FooSet; it gains 7.06 mAP for ZetaCars.")
+
+
+def test_a_name_found_once_is_a_mention_wherever_it_occurs():
+    found = edges("Recent methods like ZetaTok tokenize images. We propose FooTok, outperforming ZetaTok on ImageNet.")
+    assert ("comparesWith", "ZetaTok", "method") in found

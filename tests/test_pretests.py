@@ -30,6 +30,8 @@ PRETESTS = {
     "evaluation cue": (unknown_names._EVAL_CUE, unknown_names._may_cue_eval),
     "comparison cue": (unknown_names._COMPARE_CUE, unknown_names._may_compare),
     "training cue": (unknown_names._TRAIN_CUE, unknown_names._may_cue_training),
+    "noun of models before names": (unknown_names._MODEL_NOUN_NAMES, unknown_names._may_name_models_directly),
+    "metric cue": (unknown_names._METRIC_CUE, unknown_names._may_cue_metric),
     "building cue": (unknown_names._BUILD_CUE, unknown_names._may_cue_building),
     "clause break": (relations._CLAUSE_BREAK, relations._may_break_clause),
     "negation": (relations._NEGATION, relations._may_negate),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import may_hold
+from ..text import may_hold, whole_word_spans
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 from .results import metrics
@@ -30,7 +30,7 @@ EXTRACTOR = "name_patterns"
 _WORD = r"[A-Za-z0-9][\w+*'^-]*[\w+*]|[A-Z0-9]"
 _NAME = rf"(?:{_WORD})(?:\s(?:{_WORD})){{0,2}}"
 _LIST = rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*{_NAME}){{0,6}})"
-_DATASET_NOUN = re.compile(r"\s+(?:data[- ]?sets?|databases?|benchmarks?|test\s+sets?|corpus|corpora|challenge)\b")
+_DATASET_NOUN = re.compile(r"\s+(?:data[- ]?sets?|databases?|benchmarks?|test\s+sets?|corpus|corpora|challenge|suites?)\b")
 _LIST_BEFORE = re.compile(rf"(?<![\w-]){_LIST}$")
 _COMPARE_CUE = re.compile(r"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compar(?:e|es|ed|ing)\s+(?:(?:it|them|this|ours?|our\s+[\w-]+)\s+)?"
                           r"(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+")
@@ -46,6 +46,10 @@ _MODEL_NOUN = re.compile(
     r"losses|strategies|frameworks|schedulers?|samplers?|regularizers?))"
     r"(?=\s*[(,;]?\s*(?:such\s+as|like|including|e\.g\.|namely|\())")
 """A noun of models or methods followed by examples: "models like X and Y", "algorithms such as Z", "networks (A, B)"."""
+_MODEL_NOUN_NAMES = re.compile(r"\b(?:(?P<architecture>models|architectures?|networks|backbones?|detectors)|(?P<method>methods|baselines))\s+(?=[A-Z])")
+"""A plural noun of models right before their names: "diffusion models LDM/DiT", "robust architecture FAN"."""
+_METRIC_CUE = re.compile(r"\b(?:accuracy|mAP|AP|mIoU|FID|AUC|F1)\s+(?:on|for)\s+(?:the\s+)?")
+"""A dataset a number was measured on: "7.06 mAP for ZetaCars", "accuracy on ZetaSet"."""
 _EVAL_CUE = re.compile(r"\b(?:experiments?|evaluat\w*|results?|tested|benchmark(?:ed|ing)?|validated|performance)\s+"
                        r"(?:\w+\s+){0,3}?(?:on|across)\s+(?:the\s+)?", re.I)
 _TRAIN_CUE = re.compile(r"\b(?:(?:pre-?)?train(?:ed|ing)|fine-?tun(?:ed|ing))\s+(?:\w+\s+){0,3}?(?:on|from)\s+(?:the\s+)?", re.I)
@@ -89,12 +93,23 @@ def _plain_name(words: list[str]) -> bool:
 
 def _may_name_dataset(text: str) -> bool:
     """False when `text` cannot hold a _DATASET_NOUN match (case-sensitive): it has none of its nouns."""
-    return "data" in text or "benchmark" in text or "test" in text or "corp" in text or "challenge" in text
+    return "data" in text or "benchmark" in text or "test" in text or "corp" in text or "challenge" in text or "suite" in text
 
 
 def _may_cue_eval(text: str) -> bool:
     """False when `text` cannot hold an _EVAL_CUE match: it has none of its cue words."""
     return may_hold(text, "experiment", "evaluat", "result", "tested", "benchmark", "validated", "performance")
+
+
+def _may_name_models_directly(text: str) -> bool:
+    """False when `text` cannot hold a _MODEL_NOUN_NAMES match: none of its nouns."""
+    return ("models" in text or "architecture" in text or "networks" in text or "backbone" in text or "detectors" in text
+            or "methods" in text or "baselines" in text)
+
+
+def _may_cue_metric(text: str) -> bool:
+    """False when `text` cannot hold a _METRIC_CUE match: none of its metric names."""
+    return "accuracy" in text or "AP" in text or "mIoU" in text or "FID" in text or "AUC" in text or "F1" in text
 
 
 def _may_cue_training(text: str) -> bool:
@@ -143,6 +158,14 @@ def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
         match = _AFTER_NOUN.match(text, noun.end())
         if match:
             found.append((match.start("names"), match.group("names"), noun.lastgroup or "", False))  # its noun types a name before its shape does
+    for noun in _MODEL_NOUN_NAMES.finditer(text) if _may_name_models_directly(text) else ():
+        match = _LIST_AFTER.match(text, noun.end())
+        if match:
+            found.append((match.start("names"), match.group("names"), noun.lastgroup or "", False))  # "models LDM/DiT"
+    for cue in _METRIC_CUE.finditer(text) if _may_cue_metric(text) else ():
+        match = _LIST_AFTER.match(text, cue.end())
+        if match:
+            found.append((match.start("names"), match.group("names"), "dataset", False))  # "mAP for ZetaCars"
     for cue in _TRAIN_CUE.finditer(text) if _may_cue_training(text) else ():
         match = _LIST_AFTER.match(text, cue.end())
         if match:
@@ -257,3 +280,18 @@ def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
                 taken.append((index, start, end))
                 known.add(name.lower())
     _listed_with_known(doc, vocabulary, taken, known)
+    _other_occurrences(doc, taken)
+
+
+def _other_occurrences(doc: Doc, taken: list[tuple[int, int, int]]) -> None:
+    """Every other occurrence of a name found here is a mention too, so that its role can come from
+    any sentence ("recent methods like TiTok…" in the background, "outperforming TiTok" later)."""
+    found = [m for m in doc.mentions if m.extractor == EXTRACTOR]
+    for name, type_ in dict((m.surface, m.type) for m in found).items():
+        for index, text in enumerate(doc.masked):
+            if name not in text:
+                continue
+            for start, end in whole_word_spans(name, text):
+                if not any(s == index and a < end and start < b for s, a, b in taken):
+                    doc.mentions.append(Mention(index, start, end, name, type_, extractor=EXTRACTOR))
+                    taken.append((index, start, end))
