@@ -10,6 +10,7 @@ extractor recognises names and the graph knows that ResNet-50 is a variant of Re
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -67,15 +68,22 @@ class Vocabulary:
         return len(self.terms)
 
 
-def parse(text: str, path: str) -> list[Term]:
-    """Rows of a vocabulary TSV; raises InputError naming the bad line."""
-    terms: list[Term] = []
+def _rows(text: str, path: str, expected: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, 5 fields) of each row of a TSV, comments and blank lines skipped; InputError
+    naming a line without 5 fields."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
         if len(fields) != 5:
-            raise InputError(path, number, "5 tab-separated fields", f"{len(fields)}")
+            raise InputError(path, number, expected, f"{len(fields)}")
+        yield number, fields
+
+
+def parse(text: str, path: str) -> list[Term]:
+    """Rows of a vocabulary TSV; raises InputError naming the bad line."""
+    terms: list[Term] = []
+    for number, fields in _rows(text, path, "5 tab-separated fields"):
         label, type_, aliases, variant_of, builds_on = (f.strip() for f in fields)
         if type_ not in ENTITY_TYPES:
             raise InputError(path, number, f"a type in {ENTITY_TYPES}", repr(type_))
@@ -108,12 +116,7 @@ def parse_gazetteer(text: str, path: str) -> list[Term]:
     """Rows of a gazetteer TSV (name, type, package, version, licence) as terms without aliases or
     lineage; InputError naming the bad line."""
     terms: list[Term] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 5:
-            raise InputError(path, number, "5 tab-separated fields (name, type, package, version, licence)", f"{len(fields)}")
+    for number, fields in _rows(text, path, "5 tab-separated fields (name, type, package, version, licence)"):
         if fields[1] not in ENTITY_TYPES:
             raise InputError(path, number, f"a type in {ENTITY_TYPES}", repr(fields[1]))
         terms.append(Term(fields[0].strip(), fields[1], (), None, (), fields[2].strip()))

@@ -19,6 +19,7 @@ so plain words never become entities. Names already found (vocabulary, introduce
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..text import may_hold, whole_word_spans
 from ..vocabulary import Vocabulary
@@ -133,7 +134,7 @@ def _may_name_models(text: str) -> bool:
     return "such" in text or "like" in text or "including" in text or "e.g." in text or "namely" in text or "(" in text
 
 
-def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
+def _lists(text: str) -> list[tuple[int, str, str, bool]]:
     """(start, text, kind, plain) of each list of names: before a dataset noun or after one ("datasets,
     namely A and B"), after an evaluation or comparison cue, or as examples of a noun of models or
     methods ("models like A and B"). kind is a type, or "" for the names' own shape to decide it;
@@ -150,36 +151,25 @@ def _lists(text: str) -> list[tuple[int, str, bool, bool]]:
         match = _AFTER_NOUN.match(text, noun.end())
         if match:
             found.append((match.start("names"), match.group("names"), "dataset", True))  # "datasets, including A, B and C"
-    for cue in _EVAL_CUE.finditer(text) if _may_cue_eval(text) else ():
-        match = _LIST_AFTER.match(text, cue.end())
-        if match:
-            found.append((match.start("names"), match.group("names"), "dataset", False))  # "experiments on A, B and C"
-    for noun in _MODEL_NOUN.finditer(text) if _may_name_models(text) else ():
-        match = _AFTER_NOUN.match(text, noun.end())
-        if match:
-            found.append((match.start("names"), match.group("names"), noun.lastgroup or "", False))  # its noun types a name before its shape does
-    for noun in _MODEL_NOUN_NAMES.finditer(text) if _may_name_models_directly(text) else ():
-        match = _LIST_AFTER.match(text, noun.end())
-        if match:
-            found.append((match.start("names"), match.group("names"), noun.lastgroup or "", False))  # "models LDM/DiT"
-    for cue in _METRIC_CUE.finditer(text) if _may_cue_metric(text) else ():
-        match = _LIST_AFTER.match(text, cue.end())
-        if match:
-            found.append((match.start("names"), match.group("names"), "dataset", False))  # "mAP for ZetaCars"
-    for cue in _TRAIN_CUE.finditer(text) if _may_cue_training(text) else ():
-        match = _LIST_AFTER.match(text, cue.end())
-        if match:
-            found.append((match.start("names"), match.group("names"), "dataset", False))  # "pre-trained on A and B"
-    for cue in _BUILD_CUE.finditer(text) if _may_cue_building(text) else ():
-        match = _LIST_AFTER.match(text, cue.end())
-        if match:
-            found.append((match.start("names"), match.group("names"), "", False))  # "based on A"
-    for cue in _COMPARE_CUE.finditer(text) if _may_compare(text) else ():
-        match = _LIST_AFTER.match(text, cue.end())
-        if match:
-            found.append((match.start("names"), match.group("names"), "", False))
+    for cue_pattern, pretest, list_pattern, kind in _CUED_LISTS:
+        for cue in cue_pattern.finditer(text) if pretest(text) else ():
+            match = list_pattern.match(text, cue.end())
+            if match:
+                found.append((match.start("names"), match.group("names"), cue.lastgroup or kind, False))
     return found
 
+
+_CUED_LISTS: tuple[tuple[re.Pattern[str], Callable[[str], bool], re.Pattern[str], str], ...] = (
+    (_EVAL_CUE, _may_cue_eval, _LIST_AFTER, "dataset"),  # "experiments on A, B and C"
+    (_MODEL_NOUN, _may_name_models, _AFTER_NOUN, ""),  # "models like A and B": the noun types a name before its shape does
+    (_MODEL_NOUN_NAMES, _may_name_models_directly, _LIST_AFTER, ""),  # "diffusion models A/B"
+    (_METRIC_CUE, _may_cue_metric, _LIST_AFTER, "dataset"),  # "7.06 mAP for A"
+    (_TRAIN_CUE, _may_cue_training, _LIST_AFTER, "dataset"),  # "pre-trained on A and B"
+    (_BUILD_CUE, _may_cue_building, _LIST_AFTER, ""),  # "based on A"
+    (_COMPARE_CUE, _may_compare, _LIST_AFTER, ""),  # "outperforms A and B"
+)
+"""(cue, its pre-test, the list after it, the names' type: the cue's named group, else this, else "" for
+the names' shape to decide), in order: a name found by an earlier one keeps that one's type."""
 
 _LEADING = {"the", "a", "an", "our", "their", "its", "this", "these", "two", "three", "four", "five", "several", "multiple",
             "various"}
