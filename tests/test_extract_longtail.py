@@ -196,3 +196,12 @@ def test_names_right_after_a_plural_noun_of_models_and_datasets_a_metric_was_mea
 def test_a_name_found_once_is_a_mention_wherever_it_occurs():
     found = edges("Recent methods like ZetaTok tokenize images. We propose FooTok, outperforming ZetaTok on ImageNet.")
     assert ("comparesWith", "ZetaTok", "method") in found
+
+
+def test_a_defined_long_form_with_a_dataset_head_is_a_dataset_not_introduced_after_using():
+    found = {(r.predicate, r.surface, r.type) for r in
+             run("We propose FooFold using structures from the Protein Data Bank (PDB). FooFold is tested on PDB.").relations}
+    assert ("evaluatedOn", "Protein Data Bank", "dataset") in found
+    assert not any(p == "introduces" and n == "Protein Data Bank" for p, n, _ in found)
+    assert ("introduces", "Long Form Hydra", "method") in \
+        {(r.predicate, r.surface, r.type) for r in run("We propose a novel Long Form Hydra (LFH) module for images.").relations}

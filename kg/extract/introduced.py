@@ -61,6 +61,9 @@ _OTHER_WORK = re.compile(
     r"\b(?:than|over|against|outperform\w*|surpass\w*|compar\w*|based\s+on|us(?:e|es|ed|ing)|follow\w*|like|such\s+as|"
     r"e\.g\.|on|via|with|from|by|for|to|existing|previous|prior)\b", re.I)
 """Words that turn the rest of an introducing sentence to other work ("… outperforms X", "… based on X")."""
+_USED_WORK = re.compile(r"\b(?:than|outperform\w*|surpass\w*|compar\w*|based\s+on|us(?:e|es|ed|ing)|follow\w*|like|such\s+as|"
+                        r"e\.g\.|via|from|existing|previous|prior)\b", re.I)
+"""Of those, the ones that say other work is used even a few words after the verb ("we propose X using … the Y (Z)")."""
 _INTRODUCING = re.compile(rf"(?:{_SUBJECT}(?:\w+\s+){{0,3}}?|\band\s+){_VERB}\w*\b", re.I)
 _AFTER_VERB_GAP = re.compile(r"^\s*(?:(?:a|an|the|our|two|new|novel|simple|effective|efficient|general|unified|"
                              r"lightweight|plug-and-play|generic|first|yet|and|,|\w+-\w+)\s+){0,5}$", re.I)
@@ -294,7 +297,7 @@ def _from_definitions(doc: Doc, vocabulary: Vocabulary, add: Add) -> None:
         if verb is None:
             continue
         gap = text[verb.end() : pair.start]
-        if _capitalised(pair.long) and (len(gap.split()) <= 8 or not _OTHER_WORK.search(gap)) and "." not in gap:
+        if _capitalised(pair.long) and not (_USED_WORK if len(gap.split()) <= 8 else _OTHER_WORK).search(gap) and "." not in gap:
             add(index, pair.start, pair.long, True)
         elif _AFTER_VERB_GAP.match(gap):
             add(index, short_at, pair.short, True)

@@ -257,6 +257,7 @@ def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
     """Add a Mention for every unknown coined name in a dataset or comparison pattern, or listed with known names."""
     taken = [(m.sentence, m.start, m.end) for m in (*doc.mentions, *doc.introduced)]
     known = {m.surface.lower() for m in (*doc.mentions, *doc.introduced)}
+    _defined_datasets(doc, vocabulary, taken, known)
     for index, text in enumerate(doc.masked):
         for offset, names, kind, plain in _lists(text):
             for start, name in _names(doc, index, offset, names, kind == "dataset" and offset > 0, plain):
@@ -273,11 +274,29 @@ def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
     _other_occurrences(doc, taken)
 
 
+_DATA_HEAD = re.compile(r"(?:Data\s?set|Benchmark|Corpus|Database|Bank|Archive|Atlas|Collection)s?$")
+
+
+def _defined_datasets(doc: Doc, vocabulary: Vocabulary | None, taken: list[tuple[int, int, int]], known: set[str]) -> None:
+    """A capitalised long form whose head says dataset, defined with an acronym: "structures from the
+    Protein Data Bank (PDB)" names a dataset, with the acronym as its alias."""
+    for index, pair in doc.definitions:
+        long, end = pair.long, pair.start + len(pair.long)
+        if (not _DATA_HEAD.search(long) or not all(w[0].isupper() or w in ("of", "for", "and") for w in long.split())
+                or {long.lower(), pair.short.lower()} & known or any(s == index and a < end and pair.start < b for s, a, b in taken)
+                or vocabulary is not None and (vocabulary.lookup(long) or vocabulary.lookup(pair.short))):
+            continue
+        doc.mentions.append(Mention(index, pair.start, end, doc.sentences[index][pair.start : end], "dataset",
+                                    extractor=EXTRACTOR, aliases=(pair.short,)))
+        taken.append((index, pair.start, end))
+        known.update((long.lower(), pair.short.lower()))
+
+
 def _other_occurrences(doc: Doc, taken: list[tuple[int, int, int]]) -> None:
     """Every other occurrence of a name found here is a mention too, so that its role can come from
     any sentence ("recent methods like TiTok…" in the background, "outperforming TiTok" later)."""
     found = [m for m in doc.mentions if m.extractor == EXTRACTOR]
-    for name, type_ in dict((m.surface, m.type) for m in found).items():
+    for name, type_ in dict((n, m.type) for m in found for n in (m.surface, *m.aliases)).items():
         for index, text in enumerate(doc.masked):
             if name not in text:
                 continue
