@@ -205,3 +205,15 @@ def test_a_defined_long_form_with_a_dataset_head_is_a_dataset_not_introduced_aft
     assert not any(p == "introduces" and n == "Protein Data Bank" for p, n, _ in found)
     assert ("introduces", "Long Form Hydra", "method") in \
         {(r.predicate, r.surface, r.type) for r in run("We propose a novel Long Form Hydra (LFH) module for images.").relations}
+
+
+@pytest.mark.parametrize("abstract", [
+    "We propose FooCIL. 3) Additionally, we find previous benchmarks unsuitable.",  # a plain word in a list that never reaches its noun
+    "We propose FooX; it sets a record ImageNet accuracy on MCU (71.8%).",  # hardware
+    "We propose FooAdv. Adding training on top, we get approx78% on CIFAR-10.",  # a number
+    "Vision-and-language (VL) models are strong. We propose FooVL, tested on the multilingual VL benchmark.",  # a defined idea
+    "Notably, our FooPD improves three PD-affected applications.",  # an adjective made from a name
+])
+def test_words_that_only_look_like_names_give_no_edge(abstract):
+    names = {n for _, n, _ in edges(abstract)}
+    assert not names & {"Additionally", "MCU", "approx78", "VL", "PD-affected"}

@@ -88,6 +88,7 @@ _NOT_A_NAME = re.compile(r"^(?:re-?\w+ing|rethinking|revisiting|towards?|beyond|
 FIELD_ACRONYMS = frozenset({
     "SOTA", "SoTA", "AI", "ML", "DL", "NLP", "CV", "GPU", "CPU", "TPU", "FLOPs", "MACs", "LLM", "MLLM", "VLM", "LMM", "API",
     "RGB", "OOD", "ID", "IID", "SSL", "NAS", "KD", "PTQ", "QAT", "TTA", "GFLOPs", "FPS", "SNR", "CL", "RL", "SR", "QA",
+    "MCU", "MCUs", "FPGA", "NPU", "DSP", "SoC",
     "VQA", "OCR", "ASR", "TTS", "MT", "IR", "NER", "SSM", "MLP", "CNN", "RNN", "DNN", "GNN", "NN", "ANN", "SNN", "FL"})
 """Acronyms of the field's general vocabulary (families, tasks, hardware, units): never an artifact's name."""
 

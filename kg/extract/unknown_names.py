@@ -38,6 +38,8 @@ _COMPARE_CUE = re.compile(r"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|co
 _LIST_AFTER = re.compile(
     rf"(?:the\s+)?(?:(?:(?!(?:on|in|at|for|by|with|across|from|of|to|under|while|and|or|when|where)\b)[a-z][\w-]*|SOTA),?\s+){{0,5}}"
     rf"{_LIST}")
+_LIST_NEXT = re.compile(rf"(?:the\s+)?{_LIST}")
+"""A list right after its cue, with at most "the" between."""
 _AFTER_NOUN = re.compile(
     rf"\s*(?:\(\s*(?:(?:including|such\s+as|e\.g\.,?|i\.e\.,?|namely,?)\s+)?|:\s*|[,;]?\s*(?:including|such\s+as|e\.g\.,?|i\.e\.,?|like|namely,?)\s+)"
     rf"(?:the\s+)?{_LIST}")
@@ -69,7 +71,8 @@ _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
 
 
 _COMPOUND = re.compile(r"-(?:based|curated|generated|style|like|aware|free|specific|guided|driven|trained|pretrained|"
-                       r"level|wise|only|centric|agnostic|conditioned|inspired|powered|scale|sized?)$", re.I)
+                       r"level|wise|only|centric|agnostic|conditioned|inspired|powered|scale|sized?|affected|related|dependent|"
+                       r"invariant|oriented|enhanced|augmented|friendly|efficient|optimi[sz]ed|compatible|equivalent)$", re.I)
 
 
 def _coined(word: str) -> bool:
@@ -162,8 +165,8 @@ def _lists(text: str) -> list[tuple[int, str, str, bool]]:
 _CUED_LISTS: tuple[tuple[re.Pattern[str], Callable[[str], bool], re.Pattern[str], str], ...] = (
     (_EVAL_CUE, _may_cue_eval, _LIST_AFTER, "dataset"),  # "experiments on A, B and C"
     (_MODEL_NOUN, _may_name_models, _AFTER_NOUN, ""),  # "models like A and B": the noun types a name before its shape does
-    (_MODEL_NOUN_NAMES, _may_name_models_directly, _LIST_AFTER, ""),  # "diffusion models A/B"
-    (_METRIC_CUE, _may_cue_metric, _LIST_AFTER, "dataset"),  # "7.06 mAP for A"
+    (_MODEL_NOUN_NAMES, _may_name_models_directly, _LIST_NEXT, ""),  # "diffusion models A/B"
+    (_METRIC_CUE, _may_cue_metric, _LIST_NEXT, "dataset"),  # "7.06 mAP for A"
     (_TRAIN_CUE, _may_cue_training, _LIST_AFTER, "dataset"),  # "pre-trained on A and B"
     (_BUILD_CUE, _may_cue_building, _LIST_AFTER, ""),  # "based on A"
     (_COMPARE_CUE, _may_compare, _LIST_AFTER, ""),  # "outperforms A and B"
@@ -176,7 +179,9 @@ _LEADING = {"the", "a", "an", "our", "their", "its", "this", "these", "two", "th
 _GENERIC_CAPITALISED = {"new", "large", "small", "public", "standard", "benchmark", "synthetic", "real", "proposed", "original",
                         "existing", "popular", "common", "widely", "challenging", "diverse", "other", "all", "both", "each",
                         "extensive", "experiments", "results", "we", "in", "on", "for", "with", "from", "to", "and", "using",
-                        "training", "test", "testing", "validation", "evaluation", "data", "dataset", "datasets"}
+                        "training", "test", "testing", "validation", "evaluation", "data", "dataset", "datasets", "additionally",
+                        "moreover", "furthermore", "finally", "first", "second", "third", "however", "specifically", "notably",
+                        "then", "thus", "therefore", "here", "these", "those", "such", "several", "many", "most", "some"}
 """Capitalised words that begin a noun phrase or a heading rather than a dataset's name."""
 
 
@@ -186,29 +191,34 @@ def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool, plai
 
     A list found before a noun may start with any plain words ("results on the X"); one found
     after a cue only with a determiner ("outperforms the X"), so "… methods on CIFAR" stops."""
-    sentence, out = doc.masked[index], []
+    sentence, out, plain_items = doc.masked[index], [], []
     taken = [(m.start, m.end) for m in doc.mentions if m.sentence == index]
+    complete = False
     for part in _SEPARATOR.split(text):
         position = sentence.find(part, offset)
         if position < 0:
             break
         offset = position + len(part)
         words = [(position + m.start(), m.group()) for m in re.finditer(r"\S+", part)]
-        if words and any(a <= words[0][0] < b for a, b in taken):
+        if not words:
+            break
+        if any(a <= words[0][0] < b for a, b in taken):
             continue  # "ImageNet-100/200, X": a known name, maybe with a slash list of sizes
         if any(words[0][0] <= a <= offset + 1 for a, _ in taken):
             plain = False  # "the Hard ImageNet dataset": a known name's own qualifier, not a plain name
         slashed = sentence[position - 1 : position] == "/" or sentence[offset : offset + 1] == "/"
         plain = plain and not slashed  # "Baby/Papa/Granpa-ImageNet" is one name
         if plain and (len(out) or not before_noun) and _plain_name([w for _, w in words]) and words[0][0] > 0:
-            out.append((words[0][0], sentence[words[0][0] : words[-1][0] + len(words[-1][1])]))
+            plain_items.append((words[0][0], sentence[words[0][0] : words[-1][0] + len(words[-1][1])]))
+            out.append(plain_items[-1])
             continue  # "namely Indian Pines, University of Pavia, and Salinas"
         while not out and words and (words[0][1].lower() in _LEADING or before_noun and not _coined(words[0][1])):
             if plain and before_noun and _plain_name([w for _, w in words]) and words[0][0] > 0 and len(words) <= 3:
                 break  # "on the Weibo dataset"
             words.pop(0)  # "the Nebula7 SkyCams" → "Nebula7 SkyCams"
         if plain and words and _plain_name([w for _, w in words]) and words[0][0] > 0 and not _coined(words[0][1]):
-            out.append((words[0][0], sentence[words[0][0] : words[-1][0] + len(words[-1][1])]))
+            plain_items.append((words[0][0], sentence[words[0][0] : words[-1][0] + len(words[-1][1])]))
+            out.append(plain_items[-1])
             continue
         cut = next((i for i, (_, w) in enumerate(words) if not (_coined(w) or w[0].isupper())), len(words))
         words = words[:cut]  # "HydraNet on ImageNet" → "HydraNet"
@@ -217,17 +227,21 @@ def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool, plai
         if not words or not _coined(words[0][1]):
             break
         start, end = words[0][0], words[-1][0] + len(words[-1][1])
-        if re.match(r"[- ]based\b", sentence[end : end + 7]) or _HARDWARE.match(sentence, end):
-            break  # "LiRPA based defense" names a technique, "A100 GPUs" hardware: not the list's kind of thing
+        if re.match(r"[- ]based\b|\s?%", sentence[end : end + 7]) or _HARDWARE.match(sentence, end):
+            break  # "LiRPA based defense" names a technique, "A100 GPUs" hardware, "approx78%" a number
         out.append((start, sentence[start:end]))
+    else:
+        complete = True
+    if before_noun and not complete:
+        out = [item for item in out if item not in plain_items]  # plain words count only in a list that reaches its noun
     return out
 
 
 def _concept(doc: Doc, name: str) -> bool:
-    """An acronym the paper defines as a plain phrase ("presentation attack detection (PAD)"): a task
-    or an idea, not a named artifact, even in "face PAD databases"."""
+    """An acronym the paper defines as a plain phrase ("presentation attack detection (PAD)",
+    "Vision-and-language (VL)"): a task or an idea, not a named artifact, even in "face PAD databases"."""
     long = doc.acronyms.get(name)
-    return long is not None and long[:1].islower()
+    return long is not None and not any(c.isupper() for c in long[1:])
 
 
 _NEXT_ITEM = re.compile(rf"(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?(?P<name>{_WORD})(?=\s*(?:,|\.|\)|;|\s+and\b|\s+or\b|$))")
