@@ -217,3 +217,12 @@ def test_a_defined_long_form_with_a_dataset_head_is_a_dataset_not_introduced_aft
 def test_words_that_only_look_like_names_give_no_edge(abstract):
     names = {n for _, n, _ in edges(abstract)}
     assert not names & {"Additionally", "MCU", "approx78", "VL", "PD-affected"}
+
+
+def test_more_ways_of_introducing_a_name():
+    def introduced(abstract):
+        return {r.surface for r in run(abstract).relations if r.predicate == "introduces"}
+
+    assert introduced("ZetaNet is a novel architecture for segmentation.") == {"ZetaNet"}
+    assert introduced("ResNet is a popular model.") == set()
+    assert introduced("We propose ZetaNet and ZetaNet++ for detection.") == {"ZetaNet", "ZetaNet++"}

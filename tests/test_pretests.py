@@ -24,6 +24,7 @@ PRETESTS = {
     "introduced 'we propose X'": (introduced._PROPOSE, _runs(introduced._PROPOSE)),
     "introduced apposed name": (introduced._APPOSED, _runs(introduced._APPOSED)),
     "introduced name after its noun": (introduced._NAMED_AFTER_NOUN, _runs(introduced._NAMED_AFTER_NOUN)),
+    "introduced novel name": (introduced._NOVEL, _runs(introduced._NOVEL)),
     "dataset noun": (unknown_names._DATASET_NOUN, unknown_names._may_name_dataset),
     "noun of models with examples": (unknown_names._MODEL_NOUN, unknown_names._may_name_models),
     "evaluated models": (relations._EVALUATED_MODELS, relations._may_evaluate),

@@ -56,6 +56,8 @@ _NAMED_AFTER_NOUN = re.compile(
     rf"(?i:\b(?:a\s+new|our(?:\s+(?:best|largest|final)[\w-]*)?)\s+(?:[\w-]+\s+){{0,4}}?(?:dataset|benchmark|corpus|model))\s+"
     rf"(?P<name>{_TOKEN})(?=\s*(?:,|\(|\.|$|\s+(?:and|which|that|with|of|for|to|enables?|is|has|achieves|outperforms)\b))")
 """A coined name right after the noun of a new thing: "we release a new 2 billion example dataset ZetaSet-2B"."""
+_NOVEL = re.compile(rf"^(?P<name>{_TOKEN})(?:\s*\([^)]*\))?\s+is\s+(?:a|an)\s+(?:novel|new)\b")
+"""A sentence that opens with a name said to be new: "ZetaNet is a novel architecture for …"."""
 _PASSIVE = re.compile(r"^\)?\s*(?:\w+\s+){0,2}?(?:is|are)\s+(?:\w+ly\s+)?(?:proposed|introduced|presented|developed|designed)\b", re.I)
 _OTHER_WORK = re.compile(
     r"\b(?:than|over|against|outperform\w*|surpass\w*|compar\w*|based\s+on|us(?:e|es|ed|ing)|follow\w*|like|such\s+as|"
@@ -200,6 +202,11 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
     def add(index: int, start: int, name: str, strong: bool) -> None:
         name = _trim(name)
+        pair = name.split(" and ")
+        if len(pair) == 2 and all(looks_like_name(p) and " " not in p for p in pair):
+            add(index, start, pair[0], strong)  # "we propose ZetaNet and ZetaNet++": two names
+            add(index, start + len(pair[0]) + 5, pair[1], strong)
+            return
         if not (looks_like_name(name) or (strong and _capitalised(name))):
             return
         short = long_forms.get(name.lower())
@@ -207,10 +214,10 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         aliases = tuple(a for a in (short, long) if a and a != name)
         if _family(name, aliases):
             return  # "a Convolutional Neural Network (CNN)" is a family, not something the paper makes
-        longer = next((k for k, m in found.items() if m.sentence == index and k != name.lower() and k.startswith(name.lower())), None)
+        longer = next((k for k, m in found.items() if m.sentence == index and k.startswith(name.lower() + " ")), None)
         if longer is not None:
             return  # "Open Set" when "Open Set Recognition" was already found there
-        shorter = [k for k, m in found.items() if m.sentence == index and name.lower().startswith(k) and k != name.lower()]
+        shorter = [k for k, m in found.items() if m.sentence == index and name.lower().startswith(k + " ")]
         for k in shorter:
             del found[k]
         if any(n.lower() in found for n in (name, *aliases)):
@@ -242,7 +249,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
 
 def _patterns_for(text: str) -> list[re.Pattern[str]]:
-    """Those of _CUED, _PROPOSE, _APPOSED, _NAMED_AFTER_NOUN that may match `text`: the others lack a word they need."""
+    """Those of _CUED, _PROPOSE, _APPOSED, _NOVEL, _NAMED_AFTER_NOUN that may match `text`: the others lack a word they need."""
     patterns = []
     # _CUED (case-sensitive) needs one of its cue words
     if ("called" in text or "named" in text or "dubbed" in text or "termed" in text or "coined" in text
@@ -255,6 +262,9 @@ def _patterns_for(text: str) -> list[re.Pattern[str]]:
     # _APPOSED needs what _PROPOSE needs, or "our …"/"a new …" and one of _OWN_NOUNS ("a new" needs "dataset"/"benchmark")
     if proposes or (may_hold(text, "our", "new") and may_hold(text, *_OWN_NOUNS)):
         patterns.append(_APPOSED)
+    # _NOVEL needs "novel" or "new"
+    if "novel" in text or "new" in text:
+        patterns.append(_NOVEL)
     # _NAMED_AFTER_NOUN needs "new" or "our" and one of its nouns
     if may_hold(text, "our", "new") and may_hold(text, "dataset", "benchmark", "corpus", "model"):
         patterns.append(_NAMED_AFTER_NOUN)
