@@ -102,7 +102,7 @@ class KnowledgeGraph:
         """Papers that evaluate on the dataset (any alias), as node ids.
 
         >>> g = sample_graph()
-        >>> "paper/pass-an-imagenet-replacement-for-self-supervised-pretraining-without-humans" in g.papers_evaluated_on("imagenet")
+        >>> "paper/adanns-a-framework-for-adaptive-semantic-search" in g.papers_evaluated_on("imagenet")
         True
         """
         return self._sources(self.find(dataset), {"evaluatedOn"})

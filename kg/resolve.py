@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Iterator
 
 from .ids import entity_id, paper_id
 from .model import ENTITY_TYPES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord, ResolvedResult, Result
+from .urls import github_repo
 from .vocabulary import Vocabulary, load, name_key
 
 class Existing:
@@ -156,8 +157,9 @@ def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction
     paper = corpus.papers[pid]
     if record.source not in paper.sources:
         paper.sources.append(record.source)
+    repos = {url for url, _ in extraction.repos}
     for link in (*record.urls, *extraction.other_links):
-        if link not in paper.links:
+        if link not in paper.links and github_repo(link) not in repos:  # a record's GitHub URL is released code, not a link
             paper.links.append(link)
     if CODE_STATUS_RANK[extraction.code_status] > CODE_STATUS_RANK[paper.code_status]:
         paper.code_status = extraction.code_status

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 _BOUNDARY = re.compile(r"[.!?][\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 """The end of a sentence: its punctuation (kept in the sentence), then the space before the next one.
@@ -65,6 +66,13 @@ def whole_word_spans(name: str, text: str) -> Iterator[tuple[int, int]]:
             at = text.find(name, at + 1)
 
 
+@lru_cache(maxsize=64)
+def _lowered(text: str) -> str:
+    """`text` in lower case, kept for the next pre-tests of the same sentence (a sentence is asked
+    about a dozen cues; a string caches its hash, so the lookup costs less than lowering again)."""
+    return text.lower()
+
+
 def may_hold(text: str, *words: str) -> bool:
     """False only when `text` surely holds none of `words` (lower case) in any case: then a
     case-insensitive pattern that cannot match without one of them need not be run. A substring
@@ -77,7 +85,7 @@ def may_hold(text: str, *words: str) -> bool:
     """
     if not text.isascii():
         return True
-    low = text.lower()
+    low = _lowered(text)
     for word in words:
         if word in low:
             return True

@@ -10,6 +10,7 @@ extractor recognises names and the graph knows that ResNet-50 is a variant of Re
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,8 @@ from .model import ENTITY_TYPES
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.tsv"
 GENERIC_FILE = Path(__file__).parent / "data" / "generic_families.tsv"
+GAZETTEER_FILE = Path(__file__).parent / "data" / "gazetteer.tsv"
+"""Names from the name lists of pinned PyPI wheels (`scripts/gazetteers.py` writes it)."""
 
 
 def name_key(name: str) -> str:
@@ -39,6 +42,7 @@ class Term:
     aliases: tuple[str, ...]
     variant_of: str | None
     builds_on: tuple[str, ...]
+    package: str = ""  # the PyPI package a gazetteer name came from; "" for the curated vocabulary
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -64,15 +68,22 @@ class Vocabulary:
         return len(self.terms)
 
 
-def parse(text: str, path: str) -> list[Term]:
-    """Rows of a vocabulary TSV; raises InputError naming the bad line."""
-    terms: list[Term] = []
+def _rows(text: str, path: str, expected: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, 5 fields) of each row of a TSV, comments and blank lines skipped; InputError
+    naming a line without 5 fields."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
         if len(fields) != 5:
-            raise InputError(path, number, "5 tab-separated fields", f"{len(fields)}")
+            raise InputError(path, number, expected, f"{len(fields)}")
+        yield number, fields
+
+
+def parse(text: str, path: str) -> list[Term]:
+    """Rows of a vocabulary TSV; raises InputError naming the bad line."""
+    terms: list[Term] = []
+    for number, fields in _rows(text, path, "5 tab-separated fields"):
         label, type_, aliases, variant_of, builds_on = (f.strip() for f in fields)
         if type_ not in ENTITY_TYPES:
             raise InputError(path, number, f"a type in {ENTITY_TYPES}", repr(type_))
@@ -101,9 +112,27 @@ def parse_generic(text: str, path: str, labels: set[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def parse_gazetteer(text: str, path: str) -> list[Term]:
+    """Rows of a gazetteer TSV (name, type, package, version, licence) as terms without aliases or
+    lineage; InputError naming the bad line."""
+    terms: list[Term] = []
+    for number, fields in _rows(text, path, "5 tab-separated fields (name, type, package, version, licence)"):
+        if fields[1] not in ENTITY_TYPES:
+            raise InputError(path, number, f"a type in {ENTITY_TYPES}", repr(fields[1]))
+        terms.append(Term(fields[0].strip(), fields[1], (), None, (), fields[2].strip()))
+    return terms
+
+
 @lru_cache(maxsize=4)
-def load(path: Path = VOCABULARY_FILE, generic_path: Path = GENERIC_FILE) -> Vocabulary:
-    """The vocabulary at `path` (the bundled one by default), parsed once per process."""
+def load(path: Path = VOCABULARY_FILE, generic_path: Path = GENERIC_FILE, gazetteer: bool = True) -> Vocabulary:
+    """The vocabulary at `path` (the bundled one by default) and, with `gazetteer`, the names of
+    GAZETTEER_FILE it lacks, parsed once per process. The curated rows win: a gazetteer name they
+    already know is left out."""
+    gazetteer_path = GAZETTEER_FILE if gazetteer else None
     terms = parse(path.read_text(encoding="utf-8"), str(path))
     generic = parse_generic(generic_path.read_text(encoding="utf-8"), str(generic_path), {t.label for t in terms})
+    if gazetteer_path is not None and gazetteer_path.is_file():
+        keys = {name_key(n) for t in terms for n in t.names}
+        terms += [t for t in parse_gazetteer(gazetteer_path.read_text(encoding="utf-8"), str(gazetteer_path))
+                  if name_key(t.label) not in keys and not keys.add(name_key(t.label))]
     return Vocabulary(terms, generic)

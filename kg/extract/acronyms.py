@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
-from ..vocabulary import Vocabulary
+from ..vocabulary import Term, Vocabulary, name_key
 from .doc import Doc
+from .introduced import _NAME_HEAD
 
 _SHORT = re.compile(r"\(\s*(?P<short>[^()\s,;]{2,12}?)(?:\s+for\s+short)?\s*\)")
 
@@ -89,13 +91,44 @@ def pairs(text: str) -> list[Pair]:
         start = _extend(short, before, start)
         long = before[start:].strip().strip("'\"‘’“”")
         if long and len(long) > len(short) and not long.lower().startswith(("the ", "a ", "an ")):
-            found.append(Pair(short, long, start + (len(before[start:]) - len(before[start:].lstrip())), match.start()))
+            lead = len(before[start:]) - len(before[start:].lstrip().lstrip("'\"‘’“”"))  # spaces and an opening quote
+            found.append(Pair(short, long, start + lead, match.start()))
     return found
 
 
+def names_other(term: Term, long: str) -> bool:
+    """Whether `long`, the paper's own expansion of one of the term's names, names something else:
+    its head word says another type, or the term has a long name and `long` is none of them, even
+    loosely (plural, respelling), or the term is a gazetteer's bare acronym.
+
+    >>> from kg.vocabulary import load
+    >>> htc = load().lookup("HTC")
+    >>> names_other(htc, "hierarchical text classification"), names_other(htc, "Hybrid Task Cascades")
+    (True, False)
+    """
+    head = next((type_ for type_, pattern in _NAME_HEAD if pattern.search(long)), None)
+    if head is not None and (head == "dataset") != (term.type == "dataset"):
+        return True  # "Grouped Query Attention (GQA)" is no dataset, whatever dataset GQA also names
+    expansions = [name_key(n) for n in term.names if len(n) > 8]
+    if not expansions:
+        return bool(term.package)  # a curated name is trusted; a gazetteer's bare name yields to the paper's definition
+    key = name_key(long)
+    return not any(key.rstrip("s") == e.rstrip("s") or SequenceMatcher(None, key, e).ratio() >= 0.8 for e in expansions)
+
+
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
-    """Record every acronym definition of the paper: short form → long form, and where each is."""
+    """Record every acronym definition of the paper: short form → long form, and where each is.
+
+    A definition wins over the vocabulary: where the paper spells out an acronym as something
+    other than the vocabulary's term ("hierarchical text classification (HTC)" is not the detector
+    HTC, Hybrid Task Cascade), no mention of that acronym is the vocabulary's term."""
     for index, text in enumerate(doc.masked):
         for pair in pairs(text):
             doc.acronyms.setdefault(pair.short, pair.long)
             doc.definitions.append((index, pair))
+    if not doc.acronyms:
+        return
+    other = {short for short, long in doc.acronyms.items()
+             if (term := vocabulary.lookup(short)) is not None and names_other(term, long)}
+    if other:
+        doc.mentions = [m for m in doc.mentions if m.surface not in other and m.surface.rstrip("s") not in other]

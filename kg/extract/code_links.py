@@ -34,8 +34,15 @@ def _may_claim(text: str) -> bool:
 
 
 def run(doc: Doc, vocabulary: Vocabulary) -> None:
-    """Fill doc.repos, doc.other_links and doc.code_status."""
+    """Fill doc.repos, doc.other_links and doc.code_status. A GitHub repository the source gives
+    beside the text (a JSONL record's "urls") is released code too, with the URL as its evidence;
+    other such links stay the source's (the resolver keeps them as links)."""
     promised = released = False
+    for url in doc.links:
+        repo = github_repo(url)
+        if repo is not None and repo not in (r for r, _ in doc.repos):
+            doc.repos.append((repo, Evidence(url, EXTRACTOR, 0.9, 0, len(url))))
+            released = True
     for sentence in doc.sentences[1:]:
         urls = find_urls(sentence)
         promise = (_may_promise(sentence) and bool(_PROMISE.search(sentence))

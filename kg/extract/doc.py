@@ -1,6 +1,7 @@
 """The state the extraction components read and extend, one paper at a time."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,11 +40,19 @@ class Doc:
     results: list[Result] = field(default_factory=list)
     acronyms: dict[str, str] = field(default_factory=dict)  # short form → long form
     definitions: list[tuple[int, Any]] = field(default_factory=list)  # (sentence, acronyms.Pair)
+    links: tuple[str, ...] = ()  # URLs the source gave beside the text (a JSONL record's "urls")
 
     @classmethod
     def from_record(cls, record: PaperRecord) -> "Doc":
-        texts = [record.title] + [s for s, _ in sentences(record.abstract)]
-        return cls(sentences=texts, masked=[_mask_urls(t) for t in texts])
+        r"""Split the title and abstract into sentences. Hard line breaks (arXiv wraps abstracts at
+        ~80 characters) are spaces, so no evidence sentence keeps one.
+
+        >>> Doc.from_record(PaperRecord("T", "We train on\n  ImageNet. It\nworks.", None)).sentences
+        ['T', 'We train on ImageNet.', 'It works.']
+        """
+        abstract = _LINE_BREAK.sub(" ", record.abstract) if "\n" in record.abstract else record.abstract
+        texts = [_LINE_BREAK.sub(" ", record.title)] + [s for s, _ in sentences(abstract)]
+        return cls(sentences=texts, masked=[_mask_urls(t) for t in texts], links=tuple(record.urls))
 
     def evidence(self, mention: Mention, extractor: str, confidence: float) -> Evidence:
         return Evidence(self.sentences[mention.sentence], extractor, confidence, mention.start, mention.end)
@@ -51,6 +60,9 @@ class Doc:
     def to_extraction(self) -> Extraction:
         return Extraction(tuple(self.relations), tuple(self.repos), tuple(self.other_links), self.code_status,
                           tuple(self.results))
+
+
+_LINE_BREAK = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 
 
 def _mask_urls(text: str) -> str:

@@ -35,7 +35,10 @@ _CUED = re.compile(
     rf"\b(?:called|named|dubbed|termed|coined|denoted(?:\s+as)?|abbreviated\s+as|namely|short\s+for)\s+"
     rf"(?:as\s+)?[\"“'‘]?(?P<name>{_CAP_NAME}|{_NAME})"
 )
-_SUBJECT = r"(?i:\b(?:we|this\s+(?:paper|work|study)|here\s+we)\s+(?:\w+ly\s+)?(?:(?:first|also|further|then|thus)\s+)?)"
+_SUBJECT = (r"(?i:\b(?:we|this\s+(?:paper|work|study)|here\s+we|our\s+(?:\w+\s+)?contributions?\s+(?:is|are)\s+to|"
+            r"we\s+(?:[\w()-]+,?\s+){1,8}?and(?:\s+then)?)\s+"
+            r"(?:\w+ly\s+)?(?:(?:first|also|further|then|thus)\s+)?)")
+"""Who introduces: "we", "this paper", "our (main) contribution is to", "we revisit X and"."""
 _PROPOSE = re.compile(
     rf"{_SUBJECT}{_VERB}[sd]?\s+(?:the\s+)?[\"“'‘]?"
     rf"(?P<name>{_CAP_NAME}|{_NAME})[\"”'’]?(?=\s*(?:,|\(|:|;|\.|$|\s[-–—]\s|\s+(?:a|an|the|which|that|to|for|as)\b))"
@@ -49,11 +52,20 @@ _APPOSED = re.compile(
     rf"(?=\s*(?:,|\(|\.|$|\s+(?:which|that|achieves|is|has|outperforms)\b))"
 )
 """A name set off after a noun phrase: "we design a family of detectors, HydraDet,", "our model, the X"."""
+_NAMED_AFTER_NOUN = re.compile(
+    rf"(?i:\b(?:a\s+new|our(?:\s+(?:best|largest|final)[\w-]*)?)\s+(?:[\w-]+\s+){{0,4}}?(?:dataset|benchmark|corpus|model))\s+"
+    rf"(?P<name>{_TOKEN})(?=\s*(?:,|\(|\.|$|\s+(?:and|which|that|with|of|for|to|enables?|is|has|achieves|outperforms)\b))")
+"""A coined name right after the noun of a new thing: "we release a new 2 billion example dataset ZetaSet-2B"."""
+_NOVEL = re.compile(rf"^(?P<name>{_TOKEN})(?:\s*\([^)]*\))?\s+is\s+(?:a|an)\s+(?:novel|new)\b")
+"""A sentence that opens with a name said to be new: "ZetaNet is a novel architecture for …"."""
 _PASSIVE = re.compile(r"^\)?\s*(?:\w+\s+){0,2}?(?:is|are)\s+(?:\w+ly\s+)?(?:proposed|introduced|presented|developed|designed)\b", re.I)
 _OTHER_WORK = re.compile(
     r"\b(?:than|over|against|outperform\w*|surpass\w*|compar\w*|based\s+on|us(?:e|es|ed|ing)|follow\w*|like|such\s+as|"
     r"e\.g\.|on|via|with|from|by|for|to|existing|previous|prior)\b", re.I)
 """Words that turn the rest of an introducing sentence to other work ("… outperforms X", "… based on X")."""
+_USED_WORK = re.compile(r"\b(?:than|outperform\w*|surpass\w*|compar\w*|based\s+on|us(?:e|es|ed|ing)|follow\w*|like|such\s+as|"
+                        r"e\.g\.|via|from|existing|previous|prior)\b", re.I)
+"""Of those, the ones that say other work is used even a few words after the verb ("we propose X using … the Y (Z)")."""
 _INTRODUCING = re.compile(rf"(?:{_SUBJECT}(?:\w+\s+){{0,3}}?|\band\s+){_VERB}\w*\b", re.I)
 _AFTER_VERB_GAP = re.compile(r"^\s*(?:(?:a|an|the|our|two|new|novel|simple|effective|efficient|general|unified|"
                              r"lightweight|plug-and-play|generic|first|yet|and|,|\w+-\w+)\s+){0,5}$", re.I)
@@ -78,6 +90,7 @@ _NOT_A_NAME = re.compile(r"^(?:re-?\w+ing|rethinking|revisiting|towards?|beyond|
 FIELD_ACRONYMS = frozenset({
     "SOTA", "SoTA", "AI", "ML", "DL", "NLP", "CV", "GPU", "CPU", "TPU", "FLOPs", "MACs", "LLM", "MLLM", "VLM", "LMM", "API",
     "RGB", "OOD", "ID", "IID", "SSL", "NAS", "KD", "PTQ", "QAT", "TTA", "GFLOPs", "FPS", "SNR", "CL", "RL", "SR", "QA",
+    "MCU", "MCUs", "FPGA", "NPU", "DSP", "SoC",
     "VQA", "OCR", "ASR", "TTS", "MT", "IR", "NER", "SSM", "MLP", "CNN", "RNN", "DNN", "GNN", "NN", "ANN", "SNN", "FL"})
 """Acronyms of the field's general vocabulary (families, tasks, hardware, units): never an artifact's name."""
 
@@ -189,6 +202,11 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
     def add(index: int, start: int, name: str, strong: bool) -> None:
         name = _trim(name)
+        pair = name.split(" and ")
+        if len(pair) == 2 and all(looks_like_name(p) and " " not in p for p in pair):
+            add(index, start, pair[0], strong)  # "we propose ZetaNet and ZetaNet++": two names
+            add(index, start + len(pair[0]) + 5, pair[1], strong)
+            return
         if not (looks_like_name(name) or (strong and _capitalised(name))):
             return
         short = long_forms.get(name.lower())
@@ -196,10 +214,10 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
         aliases = tuple(a for a in (short, long) if a and a != name)
         if _family(name, aliases):
             return  # "a Convolutional Neural Network (CNN)" is a family, not something the paper makes
-        longer = next((k for k, m in found.items() if m.sentence == index and k != name.lower() and k.startswith(name.lower())), None)
+        longer = next((k for k, m in found.items() if m.sentence == index and k.startswith(name.lower() + " ")), None)
         if longer is not None:
             return  # "Open Set" when "Open Set Recognition" was already found there
-        shorter = [k for k, m in found.items() if m.sentence == index and name.lower().startswith(k) and k != name.lower()]
+        shorter = [k for k, m in found.items() if m.sentence == index and name.lower().startswith(k + " ")]
         for k in shorter:
             del found[k]
         if any(n.lower() in found for n in (name, *aliases)):
@@ -231,19 +249,25 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
 
 def _patterns_for(text: str) -> list[re.Pattern[str]]:
-    """Those of _CUED, _PROPOSE, _APPOSED that may match `text`: the others lack a word they need."""
+    """Those of _CUED, _PROPOSE, _APPOSED, _NOVEL, _NAMED_AFTER_NOUN that may match `text`: the others lack a word they need."""
     patterns = []
     # _CUED (case-sensitive) needs one of its cue words
     if ("called" in text or "named" in text or "dubbed" in text or "termed" in text or "coined" in text
             or "denoted" in text or "abbreviated" in text or "namely" in text or "short" in text):
         patterns.append(_CUED)
-    # _PROPOSE needs _SUBJECT ("we", "this paper", "here we") and one of _VERBS (case-sensitive)
-    proposes = may_hold(text, "we", "this") and any(verb in text for verb in _VERBS)
+    # _PROPOSE needs _SUBJECT ("we", "this paper", "here we", "our contribution is to") and one of _VERBS (case-sensitive)
+    proposes = may_hold(text, "we", "this", "contribution") and any(verb in text for verb in _VERBS)
     if proposes:
         patterns.append(_PROPOSE)
     # _APPOSED needs what _PROPOSE needs, or "our …"/"a new …" and one of _OWN_NOUNS ("a new" needs "dataset"/"benchmark")
     if proposes or (may_hold(text, "our", "new") and may_hold(text, *_OWN_NOUNS)):
         patterns.append(_APPOSED)
+    # _NOVEL needs "novel" or "new"
+    if "novel" in text or "new" in text:
+        patterns.append(_NOVEL)
+    # _NAMED_AFTER_NOUN needs "new" or "our" and one of its nouns
+    if may_hold(text, "our", "new") and may_hold(text, "dataset", "benchmark", "corpus", "model"):
+        patterns.append(_NAMED_AFTER_NOUN)
     return patterns
 
 
@@ -284,7 +308,7 @@ def _from_definitions(doc: Doc, vocabulary: Vocabulary, add: Add) -> None:
         if verb is None:
             continue
         gap = text[verb.end() : pair.start]
-        if _capitalised(pair.long) and (len(gap.split()) <= 8 or not _OTHER_WORK.search(gap)) and "." not in gap:
+        if _capitalised(pair.long) and not (_USED_WORK if len(gap.split()) <= 8 else _OTHER_WORK).search(gap) and "." not in gap:
             add(index, pair.start, pair.long, True)
         elif _AFTER_VERB_GAP.match(gap):
             add(index, short_at, pair.short, True)

@@ -35,6 +35,7 @@ _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|/|&|\+)\s*$", re.I)
 
 _TRAIN = re.compile(
     r"\b(?:pre-?train\w*(?:\s+(?:on|with|using))?|(?:re-?)?train(?:ed|ing|s)?\s+(?:\w+\s+){0,3}?(?:on|with|using|from)|"
+    r"training\s+(?:set|split|data|images|samples|partition)\s+of|"
     r"learn\w*\s+from|distill\w*\s+from|fine-?tun\w*(?:\s+on)?|curated?\s+from)\b",
     re.I,
 )
@@ -45,19 +46,25 @@ _EVAL = re.compile(
     re.I,
 )
 _COMPARE = re.compile(
-    r"\b(?:outperform\w*|out-perform\w*|surpass\w*|better\s+than|superior\s+to|compared?\s+(?:to|with|against)|"
+    r"\b(?:outperform\w*|out-perform\w*|surpass\w*|better\s+than|superior\s+to|"
+    r"compar(?:e|es|ed|ing)\s+(?:(?:it|them|this|ours?|our\s+[\w-]+)\s+)?(?:to|with|against)|"
     r"comparisons?\s+(?:to|with|against)|comparing\s+(?:to|with)|beat\w*|exceed\w*|rival\w*|"
     r"competitive\s+with|on\s+par\s+with|improv(?:es|ed|ing)?\s+upon|improvements?\s+over|gains?\s+over|"
     r"(?:similar|comparable)\s+(?:performance|accuracy|results)\s+(?:to|as|with)|the\s+size\s+of|as\s+many\s+\w+\s+as|"
     r"previous\s+(?:state-of-the-art|best)|prior\s+(?:art|work|methods?))\b",
     re.I,
 )
+_EVALUATED_MODELS = re.compile(
+    r"\b(?:evaluat(?:e|es|ed|ing)|benchmark(?:s|ed|ing)?|test(?:s|ed|ing)?)\s+(?:(?!(?:on|our|it|its|with|using|in|for)\b)[\w-]+[\s(]+){0,4}$",
+    re.I)
+"""Models that are the object of "we evaluate", "the benchmark tests" ("we evaluate U-Net, nnU-Net and
+Swin-UNETR on D") are compared, not built on; "we test our method on X" applies the method to X."""
 _COMPARE_NEAR = re.compile(r"\b(?:than|over|against|vs\.?|versus|baselines?)(?:\s+\S+){0,5}\s*$", re.I)
 _ON = re.compile(r"\b(?:on|across)\s+(?:the\s+)?$", re.I)
 """A dataset right after "on" ("results on X", "struggle on X") is where something was measured."""
 _OWN_USE = re.compile(r"\bour\s+(?:[\w-]+\s+)?$", re.I)
 """"our ResNet model": the paper's own model, built on the name."""
-_FAMILY = re.compile(r"\b(?:all|other|existing|previous|prior|many|various|several|most|different)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_FAMILY = re.compile(r"\b(?:all|other|existing|previous|prior|many|various|several|most|different)\s+(?:[\w-]+\s+){0,4}$", re.I)
 _FAMILY_AFTER = re.compile(r"^[- ](?:based\s+)?(?:models|variants|methods|architectures|networks|approaches|designs|family)\b", re.I)
 """"all recent HydraNet models", "other MixBoost variants": a family of works, not the artifact."""
 _NEGATION = re.compile(r"\b(?:without|instead\s+of|rather\s+than|no\s+more|no\s+need|w/o|not\s+(?:use|using|rely\w*))\b", re.I)
@@ -70,10 +77,14 @@ _BUILD = re.compile(
     r"generaliz\w*|scal\w*\s+up|counterpart\s+of)\b",
     re.I,
 )
+_OTHERS_TRAINED = re.compile(
+    r"\b(?:models?|networks?|classifiers?|CNNs|ViTs|LLMs|representations|features|detectors|encoders)\s+"
+    r"(?:(?:that|which)\s+(?:are|were|is|was|have\s+been)\s+)?(?:pre-?)?train(?:ed|ing)\s+(?:\w+\s+){0,2}?on\s*$", re.I)
+"""Others' models: "models trained on X" said of models in general, in a sentence that is not about the paper's own work."""
 _BOTH = re.compile(r"\b(?:fine-?tun\w*(?:\s+on)?|(?:train\w*|learn\w*)\s+and\s+(?:evaluat|test|validat)\w*(?:\s+on)?)\s*$", re.I)
 """Fine-tuning data, and "trained and evaluated on X", are both training and evaluation data."""
 _AFTER_TRAIN = re.compile(
-    r"^(?:[- ](?:pre-?)?train(?:ed|ing)|[- ]supervised|\s+pre-?training|\s+initiali[sz]\w*|"
+    r"^(?:[- ](?:pre-?)?train(?:ed|ing)|[- ]supervised|\s+pre-?training|\s+initiali[sz]\w*|\s+as\s+(?:the\s+)?(?:pre-?)?training|"
     r"(?:[\s:,-]+[\w-]+){0,5}?\s+(?:for|to|by)\s+(?:pre-?)?train\w*|"
     r"\s+(?:pre-?trained\s+)?(?:baselines?|networks?|models?|features|classifiers?|weights|checkpoints?|initiali[sz]ation))\b",
     re.I,
@@ -89,6 +100,11 @@ def _may_break_clause(text: str) -> bool:
     words ("where" covers "whereas")."""
     return (";" in text or "while" in text or "where" in text or "but" in text or "though" in text
             or "because" in text or "which" in text)
+
+
+def _may_evaluate(text: str) -> bool:
+    """False when `text` cannot hold an _EVALUATED_MODELS match: none of its verbs."""
+    return may_hold(text, "evaluat", "benchmark", "test")
 
 
 def _may_negate(text: str) -> bool:
@@ -133,6 +149,8 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
         if _AFTER_EVAL.match(after):
             return ("evaluatedOn",), True
         train, evaluate = _last(_TRAIN, before), _last(_EVAL, before)
+        if train > evaluate and _OTHERS_TRAINED.search(before[:train]) and not _OWN_WORK.search(sentence):
+            return (), True  # "models trained on X are biased": a claim about others' models, not this paper's data
         if train > evaluate:
             both = _BOTH.search(before[:train]) is not None
             return ("trainedOn", "evaluatedOn") if both else ("trainedOn",), True
@@ -144,6 +162,8 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
     compare, build = _last(_COMPARE, before), _last(_BUILD, before)
     # on a tie the comparison phrase ends in a build word ("comparable performance with"): it wins
     if (compare >= 0 and compare >= build) or _COMPARE_NEAR.search(before):
+        return ("comparesWith",), True
+    if _may_evaluate(before) and _EVALUATED_MODELS.search(before):
         return ("comparesWith",), True
     return ("buildsOn",), build >= 0
 
@@ -189,7 +209,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     previous: Mention | None = None
     previous_role: tuple[tuple[str, ...], bool] = ((), False)
     for mention in sorted(doc.mentions, key=lambda m: (m.sentence, m.start)):
-        own = mention.surface.lower() in introduced or mention.canonical in introduced
+        own = mention.surface.lower() in introduced or mention.canonical in introduced or mention.variant_of in introduced
         listed = (previous is not None and previous.sentence == mention.sentence
                   and (previous.type == "dataset") == (mention.type == "dataset")
                   and _LIST_GAP.match(doc.sentences[mention.sentence][previous.end : mention.start]))
@@ -200,7 +220,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
             continue
         if own and (mention.type != "dataset" or not cued):
             continue  # its own model is never built on or compared with; its own dataset only when a cue says how it is used
-        if mention.sentence in background:
-            continue
+        if mention.sentence in background or (mention.sentence == 0 and not cued and mention.type == "dataset"):
+            continue  # background; or a title naming a dataset without saying how it is used ("X: An ImageNet replacement")
         for predicate in predicates:
             add(predicate, mention, EXTRACTOR, 0.75 if cued else 0.5)

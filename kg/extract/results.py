@@ -32,6 +32,8 @@ EXTRACTOR = "results"
 METRICS_FILE = Path(__file__).resolve().parents[1] / "data" / "metrics.tsv"
 _DIGIT = re.compile(r"\d")
 _VALUE = r"(?<![-/^])(?P<value>\d+(?:\.\d+)?\s?(?:\\?%|\s?points?)?)"
+_LEADING_ON = re.compile(r"^\W*(?:on|for|across|in)\s+(?:the\s+)?(?:challenging\s+|popular\s+)?$", re.I)
+"""A sentence that opens with the dataset: "On ImageNet-1K, X reaches 81.2% top-1"."""
 _GAP = 40  # characters between the number/metric and the dataset name
 
 
@@ -86,7 +88,9 @@ def _dataset(doc: Doc, index: int, start: int, end: int) -> Mention | None:
         return min(following, key=lambda m: m.start)
     preceding = [m for m in datasets if m.end <= start and not doc.masked[index][m.end : start].strip()]
     inside = [m for m in datasets if start <= m.start and m.end <= end]
-    return (inside or preceding or [None])[-1]
+    leading = [m for m in datasets if m.end <= start and _LEADING_ON.match(doc.masked[index][: m.start])
+               and "," in doc.masked[index][m.end : start]]
+    return (inside or preceding or leading[:1] or [None])[-1]
 
 
 def _model(doc: Doc, index: int, start: int) -> str:
