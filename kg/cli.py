@@ -282,12 +282,12 @@ def push(endpoint: str, graph_path: Path, graph_iri: str, replace: bool, user: s
               help="Serve this existing on-disk Oxigraph store instead of loading --graph.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes the endpoint to the network.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds a query may run before it is cut.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1), help="CPU seconds a query may compute before it is cut (whole seconds; a query waiting for a busy core is not charged).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes (queries answered at once).")
 def serve(graph_path: Path, store_path: Path | None, host: str, port: int, timeout: float, workers: int) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
-    GET and POST, results in JSON, XML, CSV or TSV (Turtle, N-Triples or RDF/XML for
+    GET and POST, results in JSON, XML, CSV or TSV (Turtle, N-Triples, RDF/XML or JSON-LD for
     CONSTRUCT and DESCRIBE) by content negotiation; UPDATE and SERVICE are refused and queries
     are cut at --timeout. The page at / has a form to type queries. Stop with Ctrl-C.
 

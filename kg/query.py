@@ -73,6 +73,7 @@ request threads failed with pyparsing errors under load (found by tests/test_ser
 def check_read_only(query: str) -> CompValue:
     """The parsed query (`.name` is SelectQuery, AskQuery, ConstructQuery or DescribeQuery) of a
     query that is safe to run here; KGError for a syntax error, an update, or a SERVICE clause.
+    Run only the text `local_text` gives: the check holds for that text, as both parsers read it.
 
     >>> check_read_only("ASK { ?s ?p ?o }").name
     'AskQuery'
@@ -83,17 +84,56 @@ def check_read_only(query: str) -> CompValue:
     return _parse(query)[1]
 
 
+_SERVICE_REFUSED = "SERVICE clauses are refused: queries run on the local graph only"
+_SERVICE_WORD = re.compile(r'''
+    \#[^\r\n]* | <[^<>"{}|^`\\\x00-\x20]*>
+    | """(?:[^"\\]|\\.|"(?!""))*""" | \'\'\'(?:[^'\\]|\\.|'(?!\'\'))*\'\'\'
+    | "(?:[^"\\\n\r]|\\.)*" | '(?:[^'\\\n\r]|\\.)*'
+    | [\w:.?$-]*service[\w:.-]*
+''', re.VERBOSE | re.DOTALL | re.IGNORECASE)
+"""The SPARQL tokens that can hide a word (comments ended by CR or LF, as the grammar says,
+IRIs, strings), and any word holding `service`: a token that is the bare word is the keyword."""
+
+
+def local_text(query: str) -> str:
+    """The query with every bare CR made a LF: the one text both parsers read alike. rdflib ends a
+    `#` comment at LF only, Oxigraph (and the SPARQL grammar) at CR too, so `#c<CR>SERVICE <url>`
+    was a comment to the check and a federated call to the store (a CR inside a long string
+    becomes a LF: the price of one reading).
+
+    >>> local_text("ASK { #c\\rSERVICE <http://127.0.0.1/> { ?s ?p ?o } }\\r\\n")
+    'ASK { #c\\nSERVICE <http://127.0.0.1/> { ?s ?p ?o } }\\r\\n'
+    """
+    return re.sub(r"\r(?!\n)", "\n", query)
+
+
+def _has_service(query: str) -> bool:
+    """Whether the keyword SERVICE, in any case, is a token of the query as a SPARQL lexer reads it:
+    a second check, independent of rdflib's parse, so that no difference between the parsers
+    can hide a federated call.
+
+    >>> _has_service('SELECT ?service WHERE { ?service ex:service "SERVICE" } # SERVICE'), _has_service("ASK{sErViCe<u:x>{}}")
+    (False, True)
+    """
+    return any(match.group().lower() == "service" for match in _SERVICE_WORD.finditer(query))
+
+
 def _parse(query: str) -> ParseResults:
     """rdflib's whole parse of a read-only query (prologue and query): what `translateQuery` takes."""
+    if _has_service(query):
+        raise KGError(_SERVICE_REFUSED)
     try:
         with _PARSER_LOCK:
             parsed = parseQuery(query)
+    except RecursionError:
+        raise KGError("SPARQL query failed: nested too deeply for the parser (keep parentheses and braces "
+                      "under 20 levels)") from None
     except Exception as err:  # pyparsing's ParseException, or rdflib's errors on bad IRIs
         if _is_update(query):
             raise KGError("SPARQL UPDATE is refused: the graph is read-only") from None
         raise KGError(f"SPARQL query failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
     if _mentions(parsed, "ServiceGraphPattern"):
-        raise KGError("SERVICE clauses are refused: queries run on the local graph only")
+        raise KGError(_SERVICE_REFUSED)
     return parsed
 
 
@@ -237,6 +277,7 @@ def run(backend: Backend, query: str, params: dict[str, str] | None = None) -> R
     by pyoxigraph's own term syntax; rdflib as initial bindings (see `_run_rdflib`). Both give
     the rows of the unbound query that hold the values.
     """
+    query = local_text(query)
     parsed = _parse(query)
     if parsed[1].name not in ("SelectQuery", "AskQuery"):
         raise KGError("only SELECT and ASK queries are supported here; CONSTRUCT and DESCRIBE are served by `kg serve`")

@@ -171,7 +171,10 @@ def test_unions_and_optionals_are_one_pattern_and_parameters_come_first(path):
 @pytest.mark.parametrize("text, message", [
     ("INSERT DATA { <https://e.org/a> <https://e.org/b> 1 }", "SPARQL UPDATE is refused"),
     ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "SERVICE clauses are refused"),
+    # a comment ended by a bare CR: rdflib read SERVICE as comment, Oxigraph ran it (issue 17)
+    ("SELECT ?x WHERE { #c\rSERVICE <http://127.0.0.1:1/sparql> { ?x ?b ?c } #\n }", "SERVICE clauses are refused"),
     ("SELECT ?x WHERE { ?x", "SPARQL query failed"),
+    ("SELECT * WHERE { FILTER(" + "(" * 40 + "1" + ")" * 40 + ") }", "nested too deeply"),
 ])
 def test_updates_service_and_bad_syntax_are_refused_on_both(text, message, sample_graph, store):
     for backend in (sample_graph.rdf, store):
