@@ -62,6 +62,9 @@ def read_query(query_or_file: str) -> str:
             return path.read_text(encoding="utf-8")
         except OSError as err:
             raise KGError(f"{query_or_file}: cannot read query file ({err.strerror})") from None
+        except UnicodeDecodeError as err:  # a UTF-16 or binary file
+            raise KGError(f"{query_or_file}: expected a UTF-8 query file, found byte 0x{err.object[err.start]:02x} "
+                          f"at offset {err.start} (UTF-16 or binary?); re-save the file as UTF-8") from None
     return query_or_file
 
 
