@@ -67,11 +67,12 @@ GRAPH_TYPES = {  # CONSTRUCT and DESCRIBE
 }
 GRAPH_TYPES["application/ld+json"] = pyoxigraph.RdfFormat.JSON_LD
 # `format=` shortcuts, per kind of query, for the HTML form and for clients that cannot set Accept.
-# SPARQLWrapper sends format=xml (and json) for every kind: RDF/XML (JSON-LD) for a graph.
+# SPARQLWrapper sends format=xml (json, n3) for every kind: RDF/XML (JSON-LD, Turtle) for a graph.
 RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
                   "tsv": "text/tab-separated-values"}
 GRAPH_FORMATS = {"turtle": "text/turtle", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
-                 "xml": "application/rdf+xml", "json": "application/ld+json", "jsonld": "application/ld+json"}
+                 "xml": "application/rdf+xml", "n3": "text/turtle", "json": "application/ld+json", "jsonld": "application/ld+json",
+                 "json-ld": "application/ld+json"}
 FORMAT_NAMES = {**GRAPH_FORMATS, **RESULT_FORMATS}  # the form's choices
 MAX_BODY = 1_000_000
 IDLE_SECONDS = 30.0
