@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph
 from pyparsing import ParseResults
+from rapidfuzz import fuzz, process, utils
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -37,6 +38,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from .errors import KGError
 from .rdf import PREFIXES
+from .vocabulary import name_key
 
 FORMATS = ("table", "csv", "tsv", "json")
 # Prefixes every query may use without declaring them: the kg ones and rdflib's core ones.
@@ -286,6 +288,7 @@ def run(backend: Backend, query: str, params: dict[str, str] | None = None) -> R
         raise KGError("only SELECT and ASK queries are supported here; CONSTRUCT and DESCRIBE are served by `kg serve`")
     params = params or {}
     check_params(parsed[1], params)
+    params = resolve_labels(backend, query, params)
     try:
         if isinstance(backend, pyoxigraph.Store):
             return _run_oxigraph(backend, query, parsed[1], params)
@@ -294,6 +297,66 @@ def run(backend: Backend, query: str, params: dict[str, str] | None = None) -> R
         raise
     except Exception as err:  # both stores raise assorted errors for queries they cannot evaluate
         raise KGError(f"SPARQL query failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
+
+
+def resolve_labels(backend: Backend, query: str, params: dict[str, str]) -> dict[str, str]:
+    """`params` with each value for a variable the query binds to a node's rdfs:label made that
+    node's label, found as the Python API finds names (any case, hyphenation or alias; see
+    kg.vocabulary.name_key); KGError with the closest labels when no node of the query's type
+    has that name, rather than 0 rows in silence.
+
+    >>> import kg
+    >>> q = "SELECT ?title WHERE { ?d a kg:Dataset ; rdfs:label ?dataset . ?p kg:evaluatedOn ?d ; dcterms:title ?title }"
+    >>> resolve_labels(kg.sample_graph().rdf, q, {"dataset": "imagenet"})
+    {'dataset': 'ImageNet'}
+    >>> resolve_labels(kg.sample_graph().rdf, q, {"dataset": "imagenet-zz"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.KGError: --param dataset: no dataset named 'imagenet-zz'; did you mean 'ImageNet'...?
+    """
+    labelled = _label_variables(translateQuery(_parse(query), initNs=QUERY_PREFIXES).algebra)
+    resolved = dict(params)
+    for name, value in params.items():
+        if name not in labelled or _is_iri(value):
+            continue
+        kind = labelled[name]
+        names = _node_names(backend, kind)
+        if value in names.values():
+            continue
+        by_key = {name_key(alias): label for alias, label in sorted(names.items())}
+        if name_key(value) in by_key:
+            resolved[name] = by_key[name_key(value)]
+            continue
+        what = kind.rsplit("#", 1)[-1].rsplit("/", 1)[-1].lower() if kind else "node"
+        close = process.extract(value, sorted(set(names.values())), scorer=fuzz.WRatio, processor=utils.default_process, limit=3)
+        hint = "; did you mean " + ", ".join(repr(match) for match, _, _ in close) + "?" if close else ""
+        raise KGError(f"--param {name}: no {what} named {value!r}{hint}")
+    return resolved
+
+
+def _label_variables(algebra: object) -> dict[str, str | None]:
+    """Variables the query's basic graph patterns bind as `?node rdfs:label ?var`, with the type
+    (`?node a Type` in the same pattern) of the node, if any."""
+    found: dict[str, str | None] = {}
+    if isinstance(algebra, CompValue):
+        if algebra.name == "BGP":
+            types = {s: str(o) for s, p, o in algebra["triples"] if p == RDF.type and isinstance(o, URIRef)}
+            found.update({str(o): types.get(s) for s, p, o in algebra["triples"] if p == RDFS.label and isinstance(o, Variable)})
+        for value in algebra.values():
+            found.update(_label_variables(value))
+    elif isinstance(algebra, (list, tuple)):
+        for value in algebra:
+            found.update(_label_variables(value))
+    return found
+
+
+def _node_names(backend: Backend, kind: str | None) -> dict[str, str]:
+    """Every label and alias (skos:altLabel) of the nodes of type `kind` (any node if None) → the node's label."""
+    typed = f"?n a <{kind}> ." if kind else ""
+    text = (f"SELECT ?name ?label WHERE {{ {typed} ?n rdfs:label ?label . "
+            "{ ?n rdfs:label ?name } UNION { ?n skos:altLabel ?name } }")
+    if isinstance(backend, pyoxigraph.Store):
+        return {row["name"].value: row["label"].value for row in backend.query(text, prefixes=QUERY_PREFIXES)}
+    return {str(row[0]): str(row[1]) for row in backend.query(text, initNs=QUERY_PREFIXES)}
 
 
 def _is_iri(value: str) -> bool:

@@ -199,3 +199,19 @@ def test_the_family_tree_starts_its_walks_where_every_lineage_edge_starts(sample
                    FILTER NOT EXISTS { ?x kg:variantOf ?family } }"""
     assert run(sample_graph.rdf, ask).rows == [["false"]] == run(store, ask).rows
     assert run(sample_graph.rdf, "ASK { ?x kg:buildsOn ?y ; kg:inVocabulary true }").rows == [["true"]]
+
+
+def test_a_label_parameter_resolves_any_case_and_alias_like_the_python_api(sample_graph, store):
+    text = read_query(str(QUERIES[0].parent / "papers-on-dataset.rq"))
+    expected = run(sample_graph.rdf, text, {"dataset": "ImageNet"}).rows
+    assert expected
+    for backend in (sample_graph.rdf, store):
+        for spelling in ("imagenet", "IMAGENET", "image net", "ILSVRC"):
+            assert run(backend, text, {"dataset": spelling}).rows == expected
+
+
+def test_a_label_parameter_naming_nothing_says_so_with_the_closest_names(sample_graph, store):
+    text = read_query(str(QUERIES[0].parent / "papers-on-dataset.rq"))
+    for backend in (sample_graph.rdf, store):
+        with pytest.raises(KGError, match=r"--param dataset: no dataset named 'imagenett'; did you mean 'ImageNet'"):
+            run(backend, text, {"dataset": "imagenett"})
