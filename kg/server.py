@@ -73,7 +73,8 @@ RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application
 GRAPH_FORMATS = {"turtle": "text/turtle", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
                  "xml": "application/rdf+xml", "n3": "text/turtle", "json": "application/ld+json", "jsonld": "application/ld+json",
                  "json-ld": "application/ld+json"}
-FORMAT_NAMES = {**GRAPH_FORMATS, **RESULT_FORMATS}  # the form's choices
+FORMAT_NAMES = {**RESULT_FORMATS, **{name: GRAPH_FORMATS[name] for name in ("turtle", "ntriples", "rdfxml", "jsonld")}}
+"""The page form's choices: one name per format."""
 MAX_BODY = 1_000_000
 IDLE_SECONDS = 30.0
 """A connection that sends nothing for this long is closed: idle sockets must not pile up."""
