@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import append as append_module, evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, views
+from . import append as append_module, evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, validate as validate_module, views
 from .errors import KGError
 from .large_exports import LARGE_CORPUS_PAPERS, build_large, is_large
 from .sample import SAMPLE_DIR
@@ -282,12 +282,12 @@ def push(endpoint: str, graph_path: Path, graph_iri: str, replace: bool, user: s
               help="Serve this existing on-disk Oxigraph store instead of loading --graph.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes the endpoint to the network.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds a query may run before it is cut.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1), help="CPU seconds a query may compute before it is cut (whole seconds; a query waiting for a busy core is not charged).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes (queries answered at once).")
 def serve(graph_path: Path, store_path: Path | None, host: str, port: int, timeout: float, workers: int) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
-    GET and POST, results in JSON, XML, CSV or TSV (Turtle, N-Triples or RDF/XML for
+    GET and POST, results in JSON, XML, CSV or TSV (Turtle, N-Triples, RDF/XML or JSON-LD for
     CONSTRUCT and DESCRIBE) by content negotiation; UPDATE and SERVICE are refused and queries
     are cut at --timeout. The page at / has a form to type queries. Stop with Ctrl-C.
 
@@ -298,6 +298,28 @@ def serve(graph_path: Path, store_path: Path | None, host: str, port: int, timeo
                      ready=lambda url: click.echo(f"kg: serving SPARQL at {url} (Ctrl-C stops)", err=True))
     except KGError as err:
         _fail(err)
+
+
+@main.command(name="validate")
+@click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="A folder written by `kg build` (its graph.nt), or an RDF file (.nt, .ttl, .jsonld).")
+def validate_command(graph_path: Path) -> None:
+    """Check the graph against kg's SHACL shapes (kg/shapes.ttl) with pyshacl.
+
+    Prints one line per violation (node, predicate: message) and exits 1 if there is any;
+    exits 0 with a one-line summary if the graph conforms.
+
+    Example: kg validate --graph exports
+    """
+    try:
+        report = validate_module.validate(graph_path)
+    except KGError as err:
+        _fail(err)
+    for line in report.violations:
+        click.echo(line)
+    click.echo(f"{report.path}: {report.triples:,} triples, {len(report.violations)} SHACL violation"
+               f"{'s' if len(report.violations) != 1 else ''}", err=not report.conforms)
+    sys.exit(0 if report.conforms else 1)
 
 
 if __name__ == "__main__":

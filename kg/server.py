@@ -8,16 +8,33 @@ Design, and why:
   by killing its worker (and a fresh one takes its place), so one slow query cannot hold a
   core forever. Oxigraph also answers 10-100x faster than rdflib and serialises the
   standard result formats (JSON, XML, CSV, TSV; Turtle, N-Triples, RDF/XML) itself.
-- Before a query reaches a worker it is parsed (rdflib's parser): UPDATE is refused (403),
-  and so is SERVICE, which would make the server call other hosts.
+- The worker checks the query before running it (kg.query.check_read_only, on the exact text
+  it runs): UPDATE is refused (403), and so is SERVICE, which would make the server call
+  other hosts. Parsing in the worker, not in the request thread, puts the parse under the
+  time limit too: an 850 KB query of 50,000 UNIONs held rdflib's parser lock for a minute
+  and every other request waited behind it.
+- The time limit is CPU time of the worker (RLIMIT_CPU, whole seconds), not wall-clock time:
+  on a busy machine a normal query waiting for a core is not cut; a query that computes for
+  the limit is (SIGXCPU ends the worker). A wall-clock backstop catches a worker that stops
+  computing but never answers.
+- Hardening, decided with the adversarial probe of issue 17: a connection idle for
+  IDLE_SECONDS is closed; a server bound to a loopback address answers only requests whose
+  Host names a loopback address (a web page cannot reach it by DNS rebinding); the body is
+  at most MAX_BODY bytes with a valid Content-Length; a body or parameter that is not UTF-8
+  is a 400, never silently replaced. Memory is not limited per worker: a query's memory is
+  bounded by what it can build within the CPU limit (tests/test_server_load.py keeps the
+  whole server under 2 GiB under hostile load).
 - It binds to 127.0.0.1 unless told otherwise.
 """
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
+import math
 import multiprocessing
 import queue
+import resource
 import shutil
 import signal
 import sys
@@ -34,7 +51,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph
 
 from .errors import KGError
-from .query import QUERY_PREFIXES, check_read_only
+from .query import QUERY_PREFIXES, check_read_only, local_text
 from .store import load_store, open_store
 
 RESULT_TYPES = {  # SELECT and ASK
@@ -48,15 +65,28 @@ GRAPH_TYPES = {  # CONSTRUCT and DESCRIBE
     "application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
     "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML,
 }
-# `format=` shortcuts for the HTML form and for clients that cannot set Accept.
-FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-                "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ntriples": "application/n-triples",
-                "rdfxml": "application/rdf+xml"}
+GRAPH_TYPES["application/ld+json"] = pyoxigraph.RdfFormat.JSON_LD
+# `format=` shortcuts, per kind of query, for the HTML form and for clients that cannot set Accept.
+# SPARQLWrapper sends format=xml (json, n3) for every kind: RDF/XML (JSON-LD, Turtle) for a graph.
+RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+                  "tsv": "text/tab-separated-values"}
+GRAPH_FORMATS = {"turtle": "text/turtle", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
+                 "xml": "application/rdf+xml", "n3": "text/turtle", "json": "application/ld+json", "jsonld": "application/ld+json",
+                 "json-ld": "application/ld+json"}
+FORMAT_NAMES = {**RESULT_FORMATS, **{name: GRAPH_FORMATS[name] for name in ("turtle", "ntriples", "rdfxml", "jsonld")}}
+"""The page form's choices: one name per format."""
 MAX_BODY = 1_000_000
+IDLE_SECONDS = 30.0
+"""A connection that sends nothing for this long is closed: idle sockets must not pile up."""
 QUEUE_WAIT = 60.0
 """Seconds a request waits for a free worker before 503 busy: long enough that normal queries
 queue behind slow ones under load (tests/test_server_load.py) instead of failing."""
 STARTUP_SECONDS = 60
+WALL_FACTOR, WALL_SLACK = 10, 30.0
+"""A worker silent for 10x its CPU limit plus 30 s is cut by the clock (it cannot be computing)."""
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+FORM_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update")
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 
 class RequestError(Exception):
@@ -88,21 +118,59 @@ def negotiate(accept: str, offered: dict) -> str:
     return best
 
 
-def _worker(store_path: str, conn: Connection) -> None:
-    """A query worker: answers (query, media type) requests from its pipe until killed."""
+@dataclass(frozen=True)
+class Request:
+    """What a worker needs to answer one query: its text, the wanted format and the base IRI."""
+
+    query: str
+    accept: str
+    format: str
+    base: str
+
+
+def answer(store: pyoxigraph.Store, request: Request) -> tuple[str, bytes]:
+    """(media type, body) of a query's answer; RequestError for a refused or failed query.
+
+    The query is checked and run as one text (`local_text`), so what the check saw is what runs.
+    """
+    query = local_text(request.query)
+    try:
+        form = check_read_only(query).name
+    except KGError as err:
+        status = HTTPStatus.BAD_REQUEST if str(err).startswith("SPARQL query failed") else HTTPStatus.FORBIDDEN
+        raise RequestError(status, str(err)) from None
+    graph = form in ("ConstructQuery", "DescribeQuery")
+    offered, names = (GRAPH_TYPES, GRAPH_FORMATS) if graph else (RESULT_TYPES, RESULT_FORMATS)
+    media = negotiate(names.get(request.format, request.format) or request.accept, offered)
+    try:
+        result = store.query(query, prefixes=QUERY_PREFIXES, base_iri=request.base)
+        return media, result.serialize(format=offered[media])
+    except Exception as err:  # the query's own error goes back to the client as a 400
+        raise RequestError(HTTPStatus.BAD_REQUEST,
+                           f"SPARQL query failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
+
+
+def _limit_cpu(seconds: float) -> None:
+    """Let this process compute `seconds` more (rounded up to a whole second), then be ended by SIGXCPU."""
+    used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    resource.setrlimit(resource.RLIMIT_CPU, (math.ceil(used + seconds), hard))
+
+
+def _worker(store_path: str, conn: Connection, cpu_seconds: float) -> None:
+    """A query worker: answers Requests from its pipe until killed, each within `cpu_seconds` of CPU."""
     store = pyoxigraph.Store.read_only(store_path)
     conn.send("ready")
     while True:
         try:
-            query, media = conn.recv()
+            request = conn.recv()
         except EOFError:  # the server is gone
             return
+        _limit_cpu(cpu_seconds)
         try:
-            result = store.query(query, prefixes=QUERY_PREFIXES)
-            kind = GRAPH_TYPES if isinstance(result, pyoxigraph.QueryTriples) else RESULT_TYPES
-            conn.send((True, result.serialize(format=kind[media])))
-        except Exception as err:  # the query's own error goes back to the client as a 400
-            conn.send((False, str(err).splitlines()[0] if str(err) else type(err).__name__))
+            conn.send((HTTPStatus.OK, *answer(store, request)))
+        except RequestError as err:
+            conn.send((err.status, "", str(err)))
 
 
 class Workers:
@@ -119,7 +187,7 @@ class Workers:
     def _start(self) -> tuple:
         """A new worker, once it has opened the store (so no query is charged its start-up)."""
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(self._store_path, child), daemon=True)
+        process = self._context.Process(target=_worker, args=(self._store_path, child, self.timeout), daemon=True)
         process.start()
         try:
             ready = parent.poll(STARTUP_SECONDS) and parent.recv() == "ready"
@@ -149,28 +217,33 @@ class Workers:
                 time.sleep(delay)
                 delay = min(delay * 2, 10.0)
 
-    def answer(self, query: str, media: str) -> bytes:
+    def answer(self, request: Request) -> tuple[str, bytes]:
+        """(media type, body) of the query's answer, from the first free worker."""
         try:
             process, conn = worker = self._idle.get(timeout=QUEUE_WAIT)
         except queue.Empty:
             raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE, f"busy: no query worker free within {QUEUE_WAIT:g} s") from None
+        cut = RequestError(HTTPStatus.SERVICE_UNAVAILABLE, f"query cut at the time limit of {self.timeout:g} s")
         try:
-            conn.send((query, media))
-            if not conn.poll(self.timeout):
+            conn.send(request)
+            if not conn.poll(self.timeout * WALL_FACTOR + WALL_SLACK):  # the backstop: CPU time ends it sooner
                 threading.Thread(target=self._replace, args=(process,), daemon=True).start()  # answer at once
-                raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE, f"query cut at the time limit of {self.timeout:g} s")
-            ok, payload = conn.recv()
-        except (EOFError, OSError):  # the worker died on this query (a crash in the store, out of memory)
+                raise cut
+            status, media, payload = conn.recv()
+        except (EOFError, OSError):  # the worker died on this query: the CPU limit, a crash, out of memory
+            process.join(10)  # it is gone or going: its pipe is closed
             threading.Thread(target=self._replace, args=(process,), daemon=True).start()
+            if process.exitcode == -signal.SIGXCPU:
+                raise cut from None
             raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE, "the query's worker died running it; the "
                                "query was not answered (other queries are)") from None
         self._idle.put(worker)
-        if not ok:
-            raise RequestError(HTTPStatus.BAD_REQUEST, f"SPARQL query failed: {payload}")
-        return payload
+        if status != HTTPStatus.OK:
+            raise RequestError(HTTPStatus(status), payload)
+        return media, payload
 
     def close(self) -> None:
-        for process in self._all:
+        for process in list(self._all):
             process.kill()
             process.join()
 
@@ -192,38 +265,107 @@ class Endpoint:
 
 
 class Handler(BaseHTTPRequestHandler):
+    """The SPARQL 1.1 Protocol's query operation (GET, and POST of a form or a query), the page,
+    and the HTTP answers the protocol leaves to HTTP: HEAD as GET without a body, OPTIONS
+    naming the methods, 405 with Allow for PUT and the rest (RFC 9110)."""
+
     endpoint: Endpoint
     server_version = "kg-sparql"
+    timeout = IDLE_SECONDS  # socket timeout: the stdlib closes a connection idle this long
+    _head = False
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass  # quiet: one line per query would drown the terminal under load
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
+        if not self._host_allowed():
+            return
         if url.path == "/" or (url.path == "/sparql" and not url.query):
             self._send(HTTPStatus.OK, "text/html; charset=utf-8", self._page().encode("utf-8"))
         elif url.path == "/sparql":
-            self._sparql(parse_qs(url.query))
+            try:
+                params = _form(url.query)
+            except RequestError as err:
+                return self._error(err)
+            self._sparql(params)
         else:
             self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found: the endpoint is /sparql\n")
 
+    def do_HEAD(self) -> None:
+        self._head = True
+        try:
+            self.do_GET()
+        finally:
+            self._head = False
+
+    def do_OPTIONS(self) -> None:
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Allow", ALLOWED_METHODS)
+        self.end_headers()
+
+    def _not_allowed(self) -> None:
+        self.close_connection = True  # a body may follow that is never read
+        self._send(HTTPStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                   f"{self.command} is not allowed: the endpoint is read-only; use {ALLOWED_METHODS}\n".encode(),
+                   {"Allow": ALLOWED_METHODS})
+
+    do_PUT = do_DELETE = do_PATCH = _not_allowed
+
     def do_POST(self) -> None:
         url = urlsplit(self.path)
+        if not self._host_allowed():
+            return
         if url.path != "/sparql":
+            self.close_connection = True
             return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found: the endpoint is /sparql\n")
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            return self._error(RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes"))
-        body = self.rfile.read(length).decode("utf-8", "replace")
-        media = self.headers.get_content_type()
-        params = parse_qs(url.query)
-        if media == "application/sparql-update":
-            params["update"] = [body]
-        elif media == "application/sparql-query":
-            params["query"] = [body]
-        else:
-            params.update(parse_qs(body))
+        try:
+            params = _form(url.query)
+            body = self._body()
+            media = self.headers.get("Content-Type") and self.headers.get_content_type()
+            if media == "application/sparql-update":
+                params["update"] = [body]
+            elif media == "application/sparql-query":
+                params["query"] = params.get("query", []) + [body]
+            elif media == "application/x-www-form-urlencoded":
+                for name, values in _form(body).items():
+                    params.setdefault(name, []).extend(values)
+            else:
+                raise RequestError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                                   f"POST needs a Content-Type of {', '.join(FORM_TYPES)}; found {media or 'none'}")
+        except RequestError as err:
+            return self._error(err)
         self._sparql(params)
+
+    def _body(self) -> str:
+        """The request body as text: a valid Content-Length of at most MAX_BODY, UTF-8."""
+        self.close_connection = True  # until the body is read, the connection cannot be reused
+        length = self.headers.get("Content-Length")
+        if length is None:
+            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "POST needs a Content-Length")
+        if not length.strip().isdigit():
+            raise RequestError(HTTPStatus.BAD_REQUEST, f"Content-Length {length!r}: expected a number of bytes")
+        if int(length) > MAX_BODY:
+            raise RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes")
+        data = self.rfile.read(int(length))
+        if len(data) != int(length):
+            raise RequestError(HTTPStatus.BAD_REQUEST, "the body ended before its Content-Length")
+        self.close_connection = False
+        return _utf8(data, "the request body")
+
+    def _host_allowed(self) -> bool:
+        """Whether the Host header may name this server: any name if it listens on a public address,
+        only a loopback one if it listens on loopback (a rebound DNS name is refused)."""
+        host = self.headers.get("Host")
+        if host is None or not _is_loopback(self.server.server_address[0]):
+            return True
+        name = urlsplit(f"//{host}").hostname or ""
+        if name in LOOPBACK_NAMES or _is_loopback(name):
+            return True
+        self.close_connection = True
+        self._error(RequestError(HTTPStatus.FORBIDDEN, f"Host {host!r} is not a loopback name: this server "
+                                 "listens on loopback only (a DNS-rebinding guard)"))
+        return False
 
     def _sparql(self, params: dict[str, list[str]]) -> None:
         try:
@@ -231,17 +373,13 @@ class Handler(BaseHTTPRequestHandler):
                 raise RequestError(HTTPStatus.FORBIDDEN, "SPARQL UPDATE is refused: the graph is read-only")
             if len(params.get("query", [])) != 1:
                 raise RequestError(HTTPStatus.BAD_REQUEST, "expected exactly one `query` parameter")
-            query = params["query"][0]
-            try:
-                form = check_read_only(query).name
-            except KGError as err:
-                status = HTTPStatus.BAD_REQUEST if str(err).startswith("SPARQL query failed") else HTTPStatus.FORBIDDEN
-                raise RequestError(status, str(err)) from None
-            offered = GRAPH_TYPES if form in ("ConstructQuery", "DescribeQuery") else RESULT_TYPES
-            wanted = params.get("format", [""])[0]
-            accept = FORMAT_NAMES.get(wanted, wanted) or self.headers.get("Accept", "*/*")
-            media = negotiate(accept, offered)
-            body = self.endpoint.workers.answer(query, media)
+            if "default-graph-uri" in params or "named-graph-uri" in params:
+                raise RequestError(HTTPStatus.BAD_REQUEST, "default-graph-uri and named-graph-uri are not supported: "
+                                   "the endpoint serves one graph, its default graph")
+            host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
+            request = Request(params["query"][0], self.headers.get("Accept", "*/*"), params.get("format", [""])[0],
+                              f"http://{host}/sparql")
+            media, body = self.endpoint.workers.answer(request)
         except RequestError as err:
             return self._error(err)
         self._send(HTTPStatus.OK, f"{media}; charset=utf-8", body)
@@ -249,12 +387,15 @@ class Handler(BaseHTTPRequestHandler):
     def _error(self, err: RequestError) -> None:
         self._send(err.status, "text/plain; charset=utf-8", f"{err}\n".encode("utf-8"))
 
-    def _send(self, status: HTTPStatus, content_type: str, body: bytes) -> None:
+    def _send(self, status: HTTPStatus, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        if not self._head:
+            self.wfile.write(body)
 
     def _page(self) -> str:
         options = "".join(f'<option value="{name}">{name}</option>' for name in FORMAT_NAMES if name != "json")
@@ -263,16 +404,40 @@ class Handler(BaseHTTPRequestHandler):
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}textarea{{width:100%;height:14em;font-family:monospace}}</style>
 </head><body><h1>kg SPARQL endpoint</h1>
 <p>Read-only SPARQL 1.1 over the knowledge graph: <code>GET</code> or <code>POST /sparql</code>. Queries are cut
-after {self.endpoint.workers.timeout:g} s; UPDATE and SERVICE are refused.</p>
+after {self.endpoint.workers.timeout:g} s of computing; UPDATE and SERVICE are refused.</p>
 <form action="/sparql" method="get"><textarea name="query">{html.escape(self.endpoint.example)}</textarea>
 <p>Results as <select name="format"><option value="json">json</option>{options}</select> <button>Run</button></p></form>
 <details><summary>Predefined prefixes</summary><pre>{prefixes}</pre></details></body></html>"""
 
 
+def _form(text: str) -> dict[str, list[str]]:
+    """The parameters of a query string or form body; a 400 for percent-escapes that are not UTF-8."""
+    try:
+        return parse_qs(text, errors="strict")
+    except UnicodeDecodeError:
+        raise RequestError(HTTPStatus.BAD_REQUEST, "a parameter is not UTF-8 after percent-decoding") from None
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"{what} is not UTF-8 (byte 0x{data[err.start]:02x} at "
+                           f"offset {err.start})") from None
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def serve(graph: Path, store: Path | None, host: str, port: int, timeout: float, workers: int,
-          ready=print) -> None:
+          ready=print, idle: float = IDLE_SECONDS) -> None:
     """Serve the graph until interrupted. Without `store`, the graph is bulk-loaded into a
-    temporary on-disk store (removed on exit); `ready` is told the endpoint's URL."""
+    temporary on-disk store (removed on exit); `ready` is told the endpoint's URL. `timeout`
+    is CPU seconds per query; a connection silent for `idle` seconds is closed."""
     scratch = None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop as cleanly as on Ctrl-C
     try:
@@ -283,7 +448,7 @@ def serve(graph: Path, store: Path | None, host: str, port: int, timeout: float,
         else:
             open_store(store)  # fails here, with a clear message, rather than in every worker
         pool = Workers(store, workers, timeout)
-        handler = type("BoundHandler", (Handler,), {"endpoint": Endpoint(pool)})
+        handler = type("BoundHandler", (Handler,), {"endpoint": Endpoint(pool), "timeout": idle})
         try:
             httpd = Server((host, port), handler)
         except OSError as err:

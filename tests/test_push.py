@@ -9,6 +9,7 @@ the counts per object datatype must match exactly too.
 from __future__ import annotations
 
 import socket
+import threading
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -162,3 +163,62 @@ def test_a_store_that_never_answers_is_one_line_exit_2_after_the_timeout(sample_
                                     catch_exceptions=False)
     assert result.exit_code == 2
     assert result.output == f"kg: error: {endpoint}: no answer within 0.5 s (a bigger timeout may help)\n"
+
+
+class _Store(threading.Thread):
+    """A loopback 'store' that reads a request and answers with `answer(sock)`, counting bytes sent."""
+
+    def __init__(self, answer):
+        super().__init__(daemon=True)
+        self.server, self.answer, self.sent = socket.create_server(("127.0.0.1", 0)), answer, 0
+        self.endpoint = f"http://127.0.0.1:{self.server.getsockname()[1]}/data"
+
+    def run(self):
+        conn, _ = self.server.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            length = int(next(l.split(b":")[1] for l in data.split(b"\r\n") if l.lower().startswith(b"content-length")))
+            body = data.split(b"\r\n\r\n", 1)[1]
+            while len(body) < length:
+                body += conn.recv(65536)
+            try:
+                self.answer(self, conn)
+            except OSError:  # the client hung up: what a bounded client does
+                pass
+
+
+def _huge_error(store, conn):
+    conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % (300 << 20))
+    chunk = b"x" * (1 << 16)
+    for _ in range(300 << 4):
+        conn.sendall(chunk)
+        store.sent += len(chunk)
+
+
+def _trickle(store, conn):
+    conn.sendall(b"HTTP/1.1 201 Created\r\nContent-Length: 2000\r\n\r\n")
+    for _ in range(2000):  # a byte every 50 ms: 100 s for the answer, far past the 1 s timeout
+        conn.sendall(b"x")
+        threading.Event().wait(0.05)
+
+
+def test_a_huge_error_body_is_read_only_in_part(sample_nt):
+    store = _Store(_huge_error)
+    store.start()
+    result = CliRunner().invoke(main, ["push", store.endpoint, "--graph", str(sample_nt), "-q"], catch_exceptions=False)
+    store.join()
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1
+    assert result.output.startswith(f"kg: error: {store.endpoint}: the store answered 500 Internal Server Error: xxx")
+    assert store.sent < 64 << 20  # the client stopped reading long before 300 MiB
+
+
+def test_an_answer_trickling_in_is_cut_at_the_timeout(sample_nt):
+    store = _Store(_trickle)
+    store.start()
+    result = CliRunner().invoke(main, ["push", store.endpoint, "--graph", str(sample_nt), "--timeout", "1", "-q"],
+                                catch_exceptions=False)
+    store.join()
+    assert result.exit_code == 2
+    assert result.output == f"kg: error: {store.endpoint}: no answer within 1 s (a bigger timeout may help)\n"

@@ -171,7 +171,10 @@ def test_unions_and_optionals_are_one_pattern_and_parameters_come_first(path):
 @pytest.mark.parametrize("text, message", [
     ("INSERT DATA { <https://e.org/a> <https://e.org/b> 1 }", "SPARQL UPDATE is refused"),
     ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "SERVICE clauses are refused"),
+    # a comment ended by a bare CR: rdflib read SERVICE as comment, Oxigraph ran it (issue 17)
+    ("SELECT ?x WHERE { #c\rSERVICE <http://127.0.0.1:1/sparql> { ?x ?b ?c } #\n }", "SERVICE clauses are refused"),
     ("SELECT ?x WHERE { ?x", "SPARQL query failed"),
+    ("SELECT * WHERE { FILTER(" + "(" * 40 + "1" + ")" * 40 + ") }", "nested too deeply"),
 ])
 def test_updates_service_and_bad_syntax_are_refused_on_both(text, message, sample_graph, store):
     for backend in (sample_graph.rdf, store):
@@ -196,3 +199,19 @@ def test_the_family_tree_starts_its_walks_where_every_lineage_edge_starts(sample
                    FILTER NOT EXISTS { ?x kg:variantOf ?family } }"""
     assert run(sample_graph.rdf, ask).rows == [["false"]] == run(store, ask).rows
     assert run(sample_graph.rdf, "ASK { ?x kg:buildsOn ?y ; kg:inVocabulary true }").rows == [["true"]]
+
+
+def test_a_label_parameter_resolves_any_case_and_alias_like_the_python_api(sample_graph, store):
+    text = read_query(str(QUERIES[0].parent / "papers-on-dataset.rq"))
+    expected = run(sample_graph.rdf, text, {"dataset": "ImageNet"}).rows
+    assert expected
+    for backend in (sample_graph.rdf, store):
+        for spelling in ("imagenet", "IMAGENET", "image net", "ILSVRC"):
+            assert run(backend, text, {"dataset": spelling}).rows == expected
+
+
+def test_a_label_parameter_naming_nothing_says_so_with_the_closest_names(sample_graph, store):
+    text = read_query(str(QUERIES[0].parent / "papers-on-dataset.rq"))
+    for backend in (sample_graph.rdf, store):
+        with pytest.raises(KGError, match=r"--param dataset: no dataset named 'imagenett'; did you mean 'ImageNet'"):
+            run(backend, text, {"dataset": "imagenett"})

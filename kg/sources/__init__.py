@@ -64,12 +64,40 @@ def expand(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
             listings = [p for p in inside if _has_known_suffix(p)]
             if not listings:
                 raise InputError(str(path), None, f"listing files ({_known()}) in the folder", "none")
-            files.extend((p, f"{path.resolve().name}/{p.relative_to(path).as_posix()}") for p in listings)
+            files.extend((p, _utf8_name(p, f"{path.resolve().name}/{p.relative_to(path).as_posix()}"))
+                         for p in listings)
         elif exists:
-            files.append((path, path.as_posix()))
+            _check_regular(path)
+            files.append((path, _utf8_name(path, path.as_posix())))
         else:
             raise InputError(str(path), None, "an existing file or folder", "nothing there")
     return files
+
+
+def _check_regular(path: Path) -> None:
+    """Refuse a FIFO, a device or a socket named as a source, without opening it: reading one
+    hung (a FIFO with no writer) or never ended (/dev/zero) while the file was hashed."""
+    if not path.is_file():
+        kind = "a FIFO" if path.is_fifo() else "a device" if path.is_char_device() or path.is_block_device() else "not a regular file"
+        raise InputError(_printable(str(path)), None, "a regular listing file", kind)
+
+
+def _utf8_name(path: Path, name: str) -> str:
+    """The display name, if it is UTF-8: it is written into every export as provenance.
+
+    >>> _utf8_name(Path("a.txt"), "a.txt")
+    'a.txt'
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(_printable(name), None, "a file name in UTF-8", "other bytes; rename the file") from None
+    return name
+
+
+def _printable(name: str) -> str:
+    r"""A name as it can be printed: bytes that are not UTF-8 as \xNN escapes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _hidden(relative: Path) -> bool:
