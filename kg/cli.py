@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import append as append_module, evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, views
+from .sources import FORMATS as SOURCE_FORMATS, ReadOptions, reading_with
 from .errors import KGError
 from .large_exports import LARGE_CORPUS_PAPERS, build_large, is_large
 from .sample import SAMPLE_DIR
@@ -46,8 +47,12 @@ def main() -> None:
               help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 @click.option("--all-formats", is_flag=True,
               help=f"Write every format even above {LARGE_CORPUS_PAPERS:,} papers, where only graph.nt and an Oxigraph store are written by default.")
+@click.option("--format", "source_format", type=click.Choice(list(SOURCE_FORMATS)),
+              help="Read every SOURCE in this format instead of detecting it from the file name and first record.")
+@click.option("--category", "categories", multiple=True, metavar="CAT",
+              help="Keep only papers in this arXiv category (e.g. cs.CV); repeatable. Records of sources that list no categories are kept.")
 def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
-          scheduler: str | None, all_formats: bool) -> None:
+          scheduler: str | None, all_formats: bool, source_format: str | None, categories: tuple[str, ...]) -> None:
     """Build the graph of listing SOURCES (files or folders) and write every export format.
 
     With no SOURCES, builds the bundled sample corpus (five Hugging Face listing pages).
@@ -57,8 +62,14 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
     appends new papers against, unless --all-formats.
 
     Example: kg build listings/ --out exports --workers 2
+    Example: kg build arxiv-metadata-oai-snapshot.json.gz --category cs.CV --skip-bad
     """
-    started = time.perf_counter()
+    with reading_with(ReadOptions(source_format, frozenset(categories))):  # seen by every reader the build calls
+        _build(sources, out_dir, quiet, skip_bad, workers, executor, scheduler, all_formats, time.perf_counter())
+
+
+def _build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
+           scheduler: str | None, all_formats: bool, started: float) -> None:
     try:
         paths = sources or [SAMPLE_DIR]
         where = {"workers": workers, "executor": executor, "scheduler": scheduler}

@@ -1,13 +1,16 @@
 """Resolution: many records and their extractions → one corpus of canonical papers, entities and edges.
 
-- papers: the same title (ignoring case and punctuation) in several listings is one paper
-  that keeps every listing as a source;
+- papers: records about the same paper are one paper that keeps every record as a source;
+  a paper is known by its arXiv id, else its DOI, else another source's id (OpenAlex, Papers
+  with Code, Semantic Scholar), else its title ignoring case and punctuation;
 - entities: every name that is the same vocabulary term, or the same name ignoring case,
   hyphens and spaces, is one entity with all its surface forms as aliases; an acronym a
   paper defines ("Long Form (LF)") is an alias of its long form;
 - lineage: vocabulary `variant_of`/`builds_on` between entities, and unlisted variants
   ("ResNet-101") linked to their family;
-- cites: a paper that names an entity another paper of the corpus introduces cites that paper;
+- cites: the references a source lists (OpenAlex, Semantic Scholar), to a paper of the corpus
+  or to a light node for a cited work outside it; and, inferred, a paper that names an entity
+  another paper of the corpus introduces cites that paper;
 - results: each reported number is tied to its dataset node (and its model node, if any).
 
 The same rules resolve new records onto a graph that already exists (kg.append): an
@@ -19,8 +22,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
 
-from .ids import entity_id, paper_id
-from .model import ENTITY_TYPES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord, ResolvedResult, Result
+from .ids import entity_id, paper_id, slug
+from .model import (ENTITY_TYPES, ID_SCHEMES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord, Reference,
+                    ResolvedResult, Result, Work)
 from .vocabulary import Vocabulary, load, name_key
 
 class Existing:
@@ -59,6 +63,7 @@ class Existing:
 NOTHING = Existing()
 VOCABULARY_EVIDENCE = Evidence("Curated vocabulary (kg/data/vocabulary.tsv).", "vocabulary", 1.0)
 CODE_STATUS_RANK = {"none": 0, "promised": 1, "released": 2}
+NO_FACTS = Extraction()  # what a record without curated facts states
 
 
 def source_order(record: PaperRecord) -> tuple[str, int]:
@@ -79,7 +84,8 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
     """
     vocab = vocabulary or load()
     corpus = Corpus()
-    paper_keys: dict[str, str] = {}  # title key → paper id
+    paper_keys: dict[tuple[str, str], str] = {}  # (id scheme or "title", key) → paper id
+    references: list[tuple[str, Reference]] = []  # (citing paper, reference)
     names: dict[str, Counter[str]] = defaultdict(Counter)  # entity key → surface forms
     types: dict[str, Counter[str]] = defaultdict(Counter)
     canonical: dict[str, str] = {}  # entity key → vocabulary label
@@ -91,8 +97,11 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
 
     for record, extraction in _checked(items) if presorted else sorted(items, key=lambda item: source_order(item[0])):
         pid = _paper(corpus, paper_keys, record, extraction, existing)
-        same = {name_key(a): name_key(r.surface) for r in extraction.relations if not r.canonical for a in r.aliases}
-        for relation in extraction.relations:
+        references.extend((pid, reference) for reference in record.references)
+        curated = record.curated or NO_FACTS
+        relations = (*extraction.relations, *curated.relations)
+        same = {name_key(a): name_key(r.surface) for r in relations if not r.canonical for a in r.aliases}
+        for relation in relations:
             key = name_key(relation.canonical or relation.surface)
             key = same.get(key, key)  # an acronym and its long form in one paper are one entity
             names[key][relation.surface] += 1
@@ -104,8 +113,8 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
             if relation.variant_of:
                 families[key] = relation.variant_of
             evidence[(pid, relation.predicate, key)].append(relation.evidence)
-        results.extend((pid, result, same) for result in extraction.results)
-        for url, ev in extraction.repos:
+        results.extend((pid, result, same) for result in (*extraction.results, *curated.results))
+        for url, ev in (*extraction.repos, *curated.repos):
             if url.lower() not in repo_case:  # GitHub names are case-insensitive
                 repo_case[url.lower()] = existing.repo(url.lower()) or url
             url = repo_case[url.lower()]
@@ -125,7 +134,7 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
     corpus.edges.extend(Edge(s, p, o, _sorted(edges.pop((s, p, o)))) for s, p, o in list(edges))
     _lineage(corpus, vocab, ids, families, family_evidence, existing)
     _results(corpus, vocab, ids, results, existing)
-    _cites(corpus, existing)
+    _cites(corpus, existing, _references(corpus, paper_keys, references))
     corpus.edges.sort(key=lambda e: (e.subject, e.predicate, e.object))
     return corpus
 
@@ -139,11 +148,12 @@ def _checked(items: Iterable[tuple[PaperRecord, Extraction]]) -> Iterator[tuple[
         yield record, extraction
 
 
-def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction: Extraction, existing: Existing) -> str:
-    key = name_key(record.title) or record.title
-    pid = keys.get(key)
+def _paper(corpus: Corpus, keys: dict[tuple[str, str], str], record: PaperRecord, extraction: Extraction,
+           existing: Existing) -> str:
+    pid = _known_paper(corpus, keys, record)
+    title_key = name_key(record.title) or record.title
     if pid is None:
-        stored = existing.paper(key)
+        stored = existing.paper(title_key)
         if stored is not None:
             pid = stored.id
             corpus.papers[pid] = stored
@@ -152,16 +162,56 @@ def _paper(corpus: Corpus, keys: dict[str, str], record: PaperRecord, extraction
             while pid in corpus.papers or existing.paper_id_taken(pid):  # another title with the same slug
                 pid += "-x"
             corpus.papers[pid] = Paper(pid, record.title, record.abstract, authors=record.authors)
-        keys[key] = pid
     paper = corpus.papers[pid]
+    for scheme, value in record.ids:
+        paper.ids.setdefault(scheme, value)
+        keys.setdefault((scheme, value), pid)
+    keys.setdefault(("title", title_key), pid)
+    paper.abstract = paper.abstract or record.abstract  # a code link or a leaderboard row has none
+    paper.authors = paper.authors or record.authors
+    paper.categories = (*paper.categories, *(c for c in record.categories if c not in paper.categories))
+    paper.date = paper.date or record.date
     if record.source not in paper.sources:
         paper.sources.append(record.source)
     for link in (*record.urls, *extraction.other_links):
         if link not in paper.links:
             paper.links.append(link)
-    if CODE_STATUS_RANK[extraction.code_status] > CODE_STATUS_RANK[paper.code_status]:
-        paper.code_status = extraction.code_status
+    for status in (extraction.code_status, (record.curated or NO_FACTS).code_status):
+        if CODE_STATUS_RANK[status] > CODE_STATUS_RANK[paper.code_status]:
+            paper.code_status = status
     return pid
+
+
+def _known_paper(corpus: Corpus, keys: dict[tuple[str, str], str], record: PaperRecord) -> str | None:
+    """The paper this record is about: by its ids in ID_SCHEMES order, else by title, unless the
+    paper of that title has another arXiv id or DOI than the record (two papers of one title)."""
+    ids = dict(record.ids)
+    for scheme in ID_SCHEMES:
+        if scheme in ids and (scheme, ids[scheme]) in keys:
+            return keys[(scheme, ids[scheme])]
+    pid = keys.get(("title", name_key(record.title) or record.title))
+    if pid is None:
+        return None
+    known = corpus.papers[pid].ids
+    clash = any(known.get(scheme, ids[scheme]) != ids[scheme] for scheme in ("arxiv", "doi") if scheme in ids)
+    return None if clash else pid
+
+
+def _references(corpus: Corpus, keys: dict[tuple[str, str], str], references: list[tuple[str, Reference]]
+                ) -> dict[tuple[str, str], set[Evidence]]:
+    """(citing, cited) → evidence for each listed reference: cited is the paper of the graph with that id,
+    else a light node (Work) for the cited work."""
+    cites: dict[tuple[str, str], set[Evidence]] = defaultdict(set)
+    for pid, ref in references:
+        cited = keys.get((ref.scheme, ref.id))
+        if cited is None:
+            cited = f"work/{ref.scheme}-{slug(ref.id)}"
+            work = corpus.works.setdefault(cited, Work(cited, ref.scheme, ref.id, ref.title))
+            if ref.title and not work.title:
+                corpus.works[cited] = Work(cited, ref.scheme, ref.id, ref.title)
+        if cited != pid:
+            cites[(pid, cited)].add(ref.evidence)
+    return cites
 
 
 def _entities(corpus: Corpus, vocab: Vocabulary, names, types, canonical, existing: Existing) -> dict[str, str]:
@@ -233,23 +283,23 @@ def _results(corpus: Corpus, vocab: Vocabulary, ids: dict[str, str], results, ex
     corpus.results = sorted(found, key=lambda r: (r.paper, r.dataset, r.metric, r.value, r.model_name, r.evidence.sentence))
 
 
-def _cites(corpus: Corpus, existing: Existing) -> None:
-    """A paper naming an entity that exactly one other paper introduces cites that paper."""
+def _cites(corpus: Corpus, existing: Existing, cites: dict[tuple[str, str], set[Evidence]]) -> None:
+    """`cites` (the references sources list), and, inferred, a paper naming an entity that exactly
+    one other paper introduces cites that paper (evidence from `corpus_links`, confidence lowered)."""
     introducers: dict[str, set[str]] = defaultdict(set)
     for edge in corpus.edges:
         if edge.predicate == "introduces":
             introducers[edge.object].add(edge.subject)
     for eid, papers in existing.introducers(edge.object for edge in corpus.edges).items():
         introducers[eid] |= papers
-    cites: dict[tuple[str, str], set[Evidence]] = defaultdict(set)
     for edge in corpus.edges:
         owners = introducers.get(edge.object, set())
         if edge.subject.startswith("paper/") and edge.predicate != "introduces" and len(owners) == 1:
             (owner,) = owners
             if owner != edge.subject:
-                cites[(edge.subject, owner)] |= {
+                cites.setdefault((edge.subject, owner), set()).update({
                     Evidence(ev.sentence, "corpus_links", round(ev.confidence * 0.9, 2), ev.start, ev.end) for ev in edge.evidence
-                }
+                })
     corpus.edges.extend(Edge(s, "cites", o, _sorted(evs)) for (s, o), evs in sorted(cites.items()))
 
 
