@@ -54,7 +54,7 @@ class PaperRecord:
     urls: tuple[str, ...] = ()  # links given by the source itself, besides those in the abstract
     ids: tuple[tuple[str, str], ...] = ()  # (scheme of ID_SCHEMES, normalised id)
     categories: tuple[str, ...] = ()  # arXiv categories, e.g. ("cs.CV", "cs.LG")
-    date: str | None = None  # YYYY-MM-DD: first arXiv version or publication date
+    date: str | None = None  # YYYY-MM-DD (YYYY from BibTeX): first arXiv version or publication date
     references: tuple[Reference, ...] = ()
     curated: Extraction | None = None  # facts the source states (a code link, a leaderboard row), not extracted
 

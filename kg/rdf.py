@@ -68,7 +68,7 @@ ID_PREDICATES = {scheme: _n(KG[name]) for scheme, name in (
 CATEGORY, ISSUED, AUTHOR, NAME, EVIDENCE_KIND = map(_n, (KG.category, DCTERMS.issued, SCHEMA.author, SCHEMA.name, KG.evidenceKind))
 PERSON_TYPE, WORK_TYPES = _n(SCHEMA.Person), (_n(KG.CitedWork), _n(SCHEMA.CreativeWork))
 INFERRED_EXTRACTORS = frozenset({"corpus_links"})
-_INTEGER, _DECIMAL, _BOOLEAN, _ANY_URI, _DATE = (f"^^<{XSD[t]}>" for t in ("integer", "decimal", "boolean", "anyURI", "date"))
+_INTEGER, _DECIMAL, _BOOLEAN, _ANY_URI, _DATE, _YEAR = (f"^^<{XSD[t]}>" for t in ("integer", "decimal", "boolean", "anyURI", "date", "gYear"))
 _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -110,7 +110,7 @@ def lines(corpus: Corpus, batch: bool = False) -> Iterator[str]:
         for category in paper.categories:
             yield f"{node} {CATEGORY} {_text(category)} .\n"
         if paper.date:
-            yield f"{node} {ISSUED} {_text(paper.date)}{_DATE} .\n"
+            yield f"{node} {ISSUED} {_text(paper.date)}{_YEAR if len(paper.date) == 4 else _DATE} .\n"  # BibTeX gives a year
         for link in paper.links:
             yield f"{node} {OTHER_LINK} {_text(link)}{_ANY_URI} .\n"
         for source in paper.sources:

@@ -95,7 +95,11 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
     repo_case: dict[str, str] = {}
     results: list[tuple[str, Result, dict[str, str]]] = []  # (paper, result, the paper's acronym → long-form keys)
 
+    detached: list[PaperRecord] = []  # records without a title: facts about a paper known by its ids (a citation)
     for record, extraction in _checked(items) if presorted else sorted(items, key=lambda item: source_order(item[0])):
+        if not record.title:
+            detached.append(record)
+            continue
         pid = _paper(corpus, paper_keys, record, extraction, existing)
         references.extend((pid, reference) for reference in record.references)
         curated = record.curated or NO_FACTS
@@ -121,6 +125,12 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
             corpus.repos.add(url)
             evidence[(pid, "releasesCode", url)].append(ev)
 
+    for record in detached:  # the paper it is about is in the graph, or the record is about no paper of it
+        pid = _known_paper(corpus, paper_keys, record)
+        if pid is not None:
+            references.extend((pid, reference) for reference in record.references)
+            if record.source not in corpus.papers[pid].sources:
+                corpus.papers[pid].sources.append(record.source)
     ids = _entities(corpus, vocab, names, types, canonical, existing)
     del names, types
     family_evidence: dict[str, list[Evidence]] = defaultdict(list)  # what an unlisted variant was seen in

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from ..errors import InputError, KGError
 from ..model import PaperRecord
-from . import arxiv, hf_listing, jsonl, openalex, paperswithcode
+from . import arxiv, arxiv_atom, bibtex, hf_listing, huggingface, jsonl, openalex, paperswithcode, semanticscholar
 from .json_records import first_value
 from .lines import OnBad, plain_name, raise_error
 
@@ -40,15 +40,21 @@ class Format(NamedTuple):
     suffixes: tuple[str, ...]  # of the file name without `.gz`
     read: Reader
     looks_like: Callable[[dict], bool] | None = None  # for JSON: whether a first record has this format's shape
+    selects: bool = False  # `read` takes `categories` and selects while reading, before making records
 
 
 FORMATS: dict[str, Format] = {
     "hf-listing": Format((".txt",), hf_listing.read),
-    "arxiv": Format(JSON_SUFFIXES, arxiv.read, arxiv.looks_like),
+    "arxiv": Format(JSON_SUFFIXES, arxiv.read, arxiv.looks_like, selects=True),
     "openalex": Format(JSON_SUFFIXES, openalex.read, openalex.looks_like),
     "pwc-links": Format((".json",), paperswithcode.read_links, paperswithcode.looks_like_links),
     "pwc-papers": Format((".json",), paperswithcode.read_papers, paperswithcode.looks_like_papers),
     "pwc-evaluations": Format((".json",), paperswithcode.read_evaluations, paperswithcode.looks_like_evaluations),
+    "s2-papers": Format(JSON_SUFFIXES, semanticscholar.read_papers, semanticscholar.looks_like_papers),
+    "s2-citations": Format(JSON_SUFFIXES, semanticscholar.read_citations, semanticscholar.looks_like_citations),
+    "hf-daily": Format((".json",), huggingface.read, huggingface.looks_like),
+    "arxiv-atom": Format((".atom", ".xml"), arxiv_atom.read),
+    "bibtex": Format((".bib",), bibtex.read),
     "jsonl": Format(JSON_SUFFIXES, jsonl.read, lambda first: True),  # title/abstract JSON Lines: what no other shape claims
 }
 
@@ -153,9 +159,12 @@ def read_file(path: Path, name: str, on_bad: OnBad = raise_error, options: ReadO
 
     `options` defaults to those of the enclosing `reading_with` block (none: detect, keep all)."""
     options = options or _OPTIONS.get()
-    records = FORMATS[options.format or format_of(path, name)].read(path, name, on_bad)
+    fmt = FORMATS[options.format or format_of(path, name)]
     if not options.categories:
-        return records
+        return fmt.read(path, name, on_bad)
+    if fmt.selects:
+        return fmt.read(path, name, on_bad, categories=options.categories)
+    records = fmt.read(path, name, on_bad)
     return (r for r in records if not r.categories or not options.categories.isdisjoint(r.categories))
 
 

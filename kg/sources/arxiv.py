@@ -37,9 +37,15 @@ def looks_like(first: dict) -> bool:
     return SHAPE <= first.keys() and isinstance(first.get("authors"), str)
 
 
-def read(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
-    """One PaperRecord per snapshot line; a bad line goes to `on_bad` (raises unless skipping)."""
-    return read_records(json_lines(path, name, on_bad), name, _record, on_bad)
+def read(path: Path, name: str, on_bad: OnBad = raise_error, categories: frozenset[str] = frozenset()) -> Iterator[PaperRecord]:
+    """One PaperRecord per snapshot line in one of `categories` (any, if none); a bad line goes to
+    `on_bad` (raises unless skipping). Lines of other categories are passed over before a record
+    is made of them: most of a snapshot is outside the categories a user wants."""
+    def selected(obj: dict, name: str, number: int) -> tuple[PaperRecord, ...]:
+        listed = obj.get("categories")
+        return _record(obj, name, number) if not isinstance(listed, str) or not categories.isdisjoint(listed.split()) else ()
+
+    return read_records(json_lines(path, name, on_bad), name, selected if categories else _record, on_bad)
 
 
 def _record(obj: dict, name: str, number: int) -> tuple[PaperRecord]:

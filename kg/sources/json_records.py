@@ -114,8 +114,8 @@ def read_records(items: Iterable[tuple[int, object]], name: str, make: Make, on_
                  unit: str = "line") -> Iterator[PaperRecord]:
     """The PaperRecords `make` gives for each object of `items`; a bad one goes to `on_bad`.
 
-    A file that gives no paper at all fails, naming the first bad entry, so `--skip-bad` over
-    a file of nothing but bad lines still says why."""
+    A file without a single good record fails, naming the first bad entry, so `--skip-bad`
+    over a file of nothing but bad lines still says why."""
     first_bad: list[InputError] = []
 
     def bad(err: InputError) -> None:
@@ -127,9 +127,8 @@ def read_records(items: Iterable[tuple[int, object]], name: str, make: Make, on_
         try:
             if not isinstance(obj, dict):
                 raise InputError(name, number, f"a JSON object (one paper per {unit})", f"a JSON {type(obj).__name__}")
-            for record in make(obj, name, number):
-                seen = True
-                yield record
+            yield from make(obj, name, number)
+            seen = True  # a good record, even one that gives no paper (a paper outside --category, a GitLab link)
         except InputError as err:
             bad(err)
     if not seen:
