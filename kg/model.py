@@ -44,6 +44,18 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class RepoFacts:
+    """What a code host says about a repository (`kg enrich --from github`): kept on its node."""
+
+    url: str  # canonical https://github.com/owner/repo
+    source: Source
+    stars: int | None = None
+    license: str | None = None  # SPDX id, e.g. "MIT"
+    pushed: str | None = None  # ISO 8601 time of the last push
+    archived: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PaperRecord:
     """One entry of one listing, before papers seen in several listings are merged."""
 
@@ -57,6 +69,7 @@ class PaperRecord:
     date: str | None = None  # YYYY-MM-DD (YYYY from BibTeX): first arXiv version or publication date
     references: tuple[Reference, ...] = ()
     curated: Extraction | None = None  # facts the source states (a code link, a leaderboard row), not extracted
+    repository: RepoFacts | None = None  # on a record without title: facts about a repository, not a paper
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +181,7 @@ class Corpus:
     edges: list[Edge] = field(default_factory=list)
     results: list["ResolvedResult"] = field(default_factory=list)
     works: dict[str, Work] = field(default_factory=dict)  # cited works outside the corpus, by node id
+    repo_facts: dict[str, RepoFacts] = field(default_factory=dict)  # by repository URL (a node of `repos`)
 
 
 @dataclass(frozen=True, slots=True)

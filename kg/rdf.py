@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .counts import Counts, count
 from .ids import iri, slug
-from .model import CURATED_EXTRACTORS, Corpus, Edge, ResolvedResult, Source
+from .model import CURATED_EXTRACTORS, Corpus, Edge, RepoFacts, ResolvedResult, Source
 
 KG = Namespace("https://w3id.org/mlkg/ns#")
 SCHEMA = Namespace("https://schema.org/")
@@ -68,7 +68,9 @@ ID_PREDICATES = {scheme: _n(KG[name]) for scheme, name in (
 CATEGORY, ISSUED, AUTHOR, NAME, EVIDENCE_KIND = map(_n, (KG.category, DCTERMS.issued, SCHEMA.author, SCHEMA.name, KG.evidenceKind))
 PERSON_TYPE, WORK_TYPES = _n(SCHEMA.Person), (_n(KG.CitedWork), _n(SCHEMA.CreativeWork))
 INFERRED_EXTRACTORS = frozenset({"corpus_links"})
-_INTEGER, _DECIMAL, _BOOLEAN, _ANY_URI, _DATE, _YEAR = (f"^^<{XSD[t]}>" for t in ("integer", "decimal", "boolean", "anyURI", "date", "gYear"))
+_INTEGER, _DECIMAL, _BOOLEAN, _ANY_URI, _DATE, _YEAR, _DATE_TIME = (f"^^<{XSD[t]}>" for t in (
+    "integer", "decimal", "boolean", "anyURI", "date", "gYear", "dateTime"))
+STARS, LICENSE, LAST_PUSH, ARCHIVED = map(_n, (KG.stars, SCHEMA.license, KG.lastPush, KG.archived))
 _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -114,11 +116,7 @@ def lines(corpus: Corpus, batch: bool = False) -> Iterator[str]:
         for link in paper.links:
             yield f"{node} {OTHER_LINK} {_text(link)}{_ANY_URI} .\n"
         for source in paper.sources:
-            entry = _entry(source)
-            yield (f"{node} {DERIVED_FROM} {entry} .\n{entry} {TYPE} {ENTRY} .\n{entry} {FILE} {_text(source.path)} .\n"
-                   f'{entry} {LINE} "{source.line}"{_INTEGER} .\n')
-            if source.listed:
-                yield f"{entry} {LISTED} {_text(source.listed)} .\n"
+            yield _derived_from(node, source)
     for name in sorted(people):
         yield f"{_node(person_id(name))} {TYPE} {PERSON_TYPE} .\n{_node(person_id(name))} {NAME} {_text(name)} .\n"
     for work in corpus.works.values():
@@ -138,6 +136,8 @@ def lines(corpus: Corpus, batch: bool = False) -> Iterator[str]:
         yield (f"{node} {TYPE} {REPO_TYPES[0]} .\n{node} {TYPE} {REPO_TYPES[1]} .\n"
                f"{node} {LABEL} {_text(url.removeprefix('https://github.com/'))} .\n"
                f"{node} {CODE_REPOSITORY} {_text(url)}{_ANY_URI} .\n")
+        if url in corpus.repo_facts:
+            yield _repo_facts(node, corpus.repo_facts[url])
     extractors: set[str] = set()
     for result in corpus.results:
         yield _result(result)
@@ -149,6 +149,20 @@ def lines(corpus: Corpus, batch: bool = False) -> Iterator[str]:
         yield f"{node} {TYPE} {EXTRACTOR} .\n{node} {LABEL} {_text(name)} .\n{node} {EVIDENCE_KIND} {_text(evidence_kind(name))} .\n"
     if not batch:
         yield count_lines(count(corpus))
+
+
+def _repo_facts(node: str, facts: RepoFacts) -> str:
+    """A repository's stars, licence, last push and archived flag, derived from the API answer they were read from."""
+    out = _derived_from(node, facts.source)
+    if facts.stars is not None:
+        out += f'{node} {STARS} "{facts.stars}"{_INTEGER} .\n'
+    if facts.license:
+        out += f"{node} {LICENSE} {_text(facts.license)} .\n"
+    if facts.pushed:
+        out += f"{node} {LAST_PUSH} {_text(facts.pushed)}{_DATE_TIME} .\n"
+    if facts.archived is not None:
+        out += f'{node} {ARCHIVED} "{str(facts.archived).lower()}"{_BOOLEAN} .\n'
+    return out
 
 
 def person_id(name: str) -> str:
@@ -163,6 +177,14 @@ def evidence_kind(extractor: str) -> str:
     ('curated', 'inferred', 'extracted')
     """
     return "curated" if extractor in CURATED_EXTRACTORS else "inferred" if extractor in INFERRED_EXTRACTORS else "extracted"
+
+
+def _derived_from(node: str, source: Source) -> str:
+    """`node` prov:wasDerivedFrom the listing entry of `source`, and the entry's file, line and listed date."""
+    entry = _entry(source)
+    out = (f"{node} {DERIVED_FROM} {entry} .\n{entry} {TYPE} {ENTRY} .\n{entry} {FILE} {_text(source.path)} .\n"
+           f'{entry} {LINE} "{source.line}"{_INTEGER} .\n')
+    return out + f"{entry} {LISTED} {_text(source.listed)} .\n" if source.listed else out
 
 
 def _entry(source: Source) -> str:

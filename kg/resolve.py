@@ -125,8 +125,10 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
             corpus.repos.add(url)
             evidence[(pid, "releasesCode", url)].append(ev)
 
-    for record in detached:  # the paper it is about is in the graph, or the record is about no paper of it
-        pid = _known_paper(corpus, paper_keys, record)
+    for record in detached:  # the paper or repository it is about is in the graph, or the record is about nothing of it
+        if record.repository and record.repository.url.lower() in repo_case:
+            corpus.repo_facts[repo_case[record.repository.url.lower()]] = record.repository
+        pid = _known_paper(corpus, paper_keys, record) if record.ids else None
         if pid is not None:
             references.extend((pid, reference) for reference in record.references)
             if record.source not in corpus.papers[pid].sources:

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from ..errors import InputError, KGError
 from ..model import PaperRecord
-from . import arxiv, arxiv_atom, bibtex, hf_listing, huggingface, jsonl, openalex, paperswithcode, semanticscholar
+from . import arxiv, arxiv_atom, bibtex, github_repos, hf_listing, huggingface, jsonl, openalex, paperswithcode, semanticscholar
 from .json_records import first_value
 from .lines import OnBad, plain_name, raise_error
 
@@ -53,6 +53,7 @@ FORMATS: dict[str, Format] = {
     "s2-papers": Format(JSON_SUFFIXES, semanticscholar.read_papers, semanticscholar.looks_like_papers),
     "s2-citations": Format(JSON_SUFFIXES, semanticscholar.read_citations, semanticscholar.looks_like_citations),
     "hf-daily": Format((".json",), huggingface.read, huggingface.looks_like),
+    "github-repos": Format(JSON_SUFFIXES, github_repos.read, github_repos.looks_like),
     "arxiv-atom": Format((".atom", ".xml"), arxiv_atom.read),
     "bibtex": Format((".bib",), bibtex.read),
     "jsonl": Format(JSON_SUFFIXES, jsonl.read, lambda first: True),  # title/abstract JSON Lines: what no other shape claims
