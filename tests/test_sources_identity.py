@@ -111,3 +111,21 @@ def test_identity_prefers_arxiv_id_then_doi_then_title():
     cites = [(e.subject, e.object) for e in corpus.edges if e.predicate == "cites"]
     assert cites == [(by_arxiv["2101.00003"].id, by_arxiv["2101.00001"].id)]
     assert corpus.works == {}
+
+
+QUERIES = Path(__file__).resolve().parents[1] / "queries"
+
+
+def test_citation_queries_on_real_cites(graph):
+    from kg.query import read_query, run
+    most = run(graph.rdf, read_query(str(QUERIES / "most-cited.rq")), {})
+    assert [tuple(map(str, r)) for r in most.rows] == [("Graph Priors for Few-Shot Segmentation", "1", "1"),
+                                                     ("Random Walks on Lattices", "1", "1")]  # cited, and listed by OpenAlex
+    paths = run(graph.rdf, read_query(str(QUERIES / "citation-paths.rq")),
+                {"from": "Lattice Attention for Image Denoising", "to": "Random Walks on Lattices"})
+    assert [tuple(map(str, r[2:])) for r in paths.rows] == [
+        ("Graph Priors for Few-Shot Segmentation", "Random Walks on Lattices"),
+        ("Lattice Attention for Image Denoising", "Graph Priors for Few-Shot Segmentation")]
+    code = run(graph.rdf, read_query(str(QUERIES / "citing-with-code.rq")), {"cited": "Graph Priors for Few-Shot Segmentation"})
+    assert [tuple(map(str, r[1:])) for r in code.rows] == [
+        ("Lattice Attention for Image Denoising", "https://github.com/example-lab/lattice-attention")]
