@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import replace
 
 from .ids import entity_id, paper_id, slug
 from .model import (ENTITY_TYPES, ID_SCHEMES, Corpus, Edge, Entity, Evidence, Extraction, Paper, PaperRecord, Reference,
-                    ResolvedResult, Result, Work)
+                    Relation, ResolvedResult, Result, Work)
 from .vocabulary import Vocabulary, load, name_key
 
 class Existing:
@@ -103,20 +104,8 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
         pid = _paper(corpus, paper_keys, record, extraction, existing)
         references.extend((pid, reference) for reference in record.references)
         curated = record.curated or NO_FACTS
-        relations = (*extraction.relations, *curated.relations)
-        same = {name_key(a): name_key(r.surface) for r in relations if not r.canonical for a in r.aliases}
-        for relation in relations:
-            key = name_key(relation.canonical or relation.surface)
-            key = same.get(key, key)  # an acronym and its long form in one paper are one entity
-            names[key][relation.surface] += 1
-            for alias in relation.aliases:
-                names[key][alias] += 0  # a name, not a vote for the label
-            types[key][relation.type] += 1
-            if relation.canonical:
-                canonical[key] = relation.canonical
-            if relation.variant_of:
-                families[key] = relation.variant_of
-            evidence[(pid, relation.predicate, key)].append(relation.evidence)
+        same = _relations(pid, (*extraction.relations, *_with_vocabulary(curated.relations, vocab)), names, types, canonical,
+                          families, evidence)
         results.extend((pid, result, same) for result in (*extraction.results, *curated.results))
         for url, ev in (*extraction.repos, *curated.repos):
             if url.lower() not in repo_case:  # GitHub names are case-insensitive
@@ -129,6 +118,8 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
         if record.repository and record.repository.url.lower() in repo_case:
             corpus.repo_facts[repo_case[record.repository.url.lower()]] = record.repository
         pid = _known_paper(corpus, paper_keys, record) if record.ids else None
+        if record.curated:  # an artifact and the paper that introduced it: the artifact, with an edge if the paper is here
+            _relations(pid, _with_vocabulary(record.curated.relations, vocab), names, types, canonical, families, evidence)
         if pid is not None:
             references.extend((pid, reference) for reference in record.references)
             if record.source not in corpus.papers[pid].sources:
@@ -149,6 +140,34 @@ def resolve(items: Iterable[tuple[PaperRecord, Extraction]], vocabulary: Vocabul
     _cites(corpus, existing, _references(corpus, paper_keys, references))
     corpus.edges.sort(key=lambda e: (e.subject, e.predicate, e.object))
     return corpus
+
+
+def _relations(pid: str | None, relations: Iterable[Relation], names, types, canonical, families, evidence) -> dict[str, str]:
+    """Note each relation's entity names, type votes and vocabulary term, and, from paper `pid`
+    (None: no paper of the graph), its evidence; return the paper's alias → long-form name keys."""
+    relations = tuple(relations)
+    same = {name_key(a): name_key(r.surface) for r in relations if not r.canonical for a in r.aliases}
+    for relation in relations:
+        key = name_key(relation.canonical or relation.surface)
+        key = same.get(key, key)  # an acronym and its long form in one paper are one entity
+        names[key][relation.surface] += 1
+        for alias in relation.aliases:
+            names[key][alias] += 0  # a name, not a vote for the label
+        types[key][relation.type] += 1
+        if relation.canonical:
+            canonical[key] = relation.canonical
+        if relation.variant_of:
+            families[key] = relation.variant_of
+        if pid is not None:
+            evidence[(pid, relation.predicate, key)].append(relation.evidence)
+    return same
+
+
+def _with_vocabulary(relations: Iterable[Relation], vocab: Vocabulary) -> Iterator[Relation]:
+    """Curated relations (a source's own names) tied to the vocabulary term they name, as extraction ties its own."""
+    for relation in relations:
+        term = None if relation.canonical else vocab.lookup(relation.surface)
+        yield replace(relation, canonical=term.label) if term else relation
 
 
 def _checked(items: Iterable[tuple[PaperRecord, Extraction]]) -> Iterator[tuple[PaperRecord, Extraction]]:

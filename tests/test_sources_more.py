@@ -32,7 +32,8 @@ def rows(graph: kg.KnowledgeGraph, query: str) -> list[tuple[str, ...]]:
                                        ("hf-daily-papers.json", "hf-daily"), ("arxiv-api-cs.CV.atom", "arxiv-atom"),
                                        ("references.bib", "bibtex"), ("openalex-works.jsonl", "openalex"),
                                        ("pwc-links-between-papers-and-code.json", "pwc-links"),
-                                       ("pwc-papers-with-abstracts.json", "pwc-papers"), ("pwc-evaluation-tables.json", "pwc-evaluations")])
+                                       ("pwc-papers-with-abstracts.json", "pwc-papers"), ("pwc-evaluation-tables.json", "pwc-evaluations"),
+                                       ("pwc-methods.json", "pwc-methods"), ("pwc-datasets.json", "pwc-datasets")])
 def test_format_detected(name, fmt):
     assert format_of(FIXTURES / name) == fmt
 
@@ -76,3 +77,15 @@ def test_every_fixture_together_gives_one_node_per_arxiv_paper(tmp_path):
     ids = rows(graph, "SELECT ?a (COUNT(DISTINCT ?p) AS ?nodes) WHERE { ?p kg:arxivId ?a } GROUP BY ?a ORDER BY ?a")
     assert ids == [("2101.00001", "1"), ("2102.00002", "1"), ("2105.00005", "1"), ("2106.00006", "1"), ("math/0406001", "1")]
     assert rows(graph, "SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }") == [("5",)]
+
+
+def test_pwc_methods_and_datasets_are_artifacts_with_full_names_introduced_by_their_paper(tmp_path):
+    graph = build(tmp_path, SNAPSHOT.name, "pwc-links-between-papers-and-code.json", "pwc-methods.json", "pwc-datasets.json")
+    artifacts = rows(graph, """SELECT ?type ?label ?alias ?by WHERE {
+        ?e a ?class ; rdfs:label ?label ; skos:altLabel ?alias . VALUES ?class { kg:Method kg:Dataset }
+        BIND(STRAFTER(STR(?class), "#") AS ?type)
+        OPTIONAL { ?p kg:introduces ?e ; kg:arxivId ?by } FILTER(?alias != ?label) } ORDER BY ?label""")
+    assert ("Dataset", "LatticeNoise-10k", "Lattice Noise 10k Benchmark", "2101.00001") in artifacts
+    assert ("Method", "LatticeAttn", "Lattice Attention", "2101.00001") in artifacts
+    assert ("Method", "OldTrick", "An Old Trick", "") in artifacts  # its paper is not in the graph: the method alone
+    assert rows(graph, "SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }") == [("3",)]

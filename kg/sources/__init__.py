@@ -50,6 +50,8 @@ FORMATS: dict[str, Format] = {
     "pwc-links": Format((".json",), paperswithcode.read_links, paperswithcode.looks_like_links),
     "pwc-papers": Format((".json",), paperswithcode.read_papers, paperswithcode.looks_like_papers),
     "pwc-evaluations": Format((".json",), paperswithcode.read_evaluations, paperswithcode.looks_like_evaluations),
+    "pwc-methods": Format((".json",), paperswithcode.read_methods, lambda first: paperswithcode.looks_like_artifacts(first) and "collections" in first),
+    "pwc-datasets": Format((".json",), paperswithcode.read_datasets, lambda first: paperswithcode.looks_like_artifacts(first) and "modalities" in first),
     "s2-papers": Format(JSON_SUFFIXES, semanticscholar.read_papers, semanticscholar.looks_like_papers),
     "s2-citations": Format(JSON_SUFFIXES, semanticscholar.read_citations, semanticscholar.looks_like_citations),
     "hf-daily": Format((".json",), huggingface.read, huggingface.looks_like),

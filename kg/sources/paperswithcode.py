@@ -9,7 +9,10 @@ extracted from text):
 - papers-with-abstracts: the paper itself (arXiv id, title, abstract, authors, date) and the
   methods it uses (`buildsOn`, with the method's full name as an alias);
 - evaluation-tables: per leaderboard row, the paper `evaluatedOn` the dataset and a Result
-  (metric, value, model name). Rows without a paper title are left out (no paper to hold them).
+  (metric, value, model name). Rows without a paper title are left out (no paper to hold them);
+- methods, datasets: the artifact (a Method or a Dataset) with its full name as an alias and,
+  when the paper that introduced it is in the graph (known by its Papers with Code page),
+  that paper `introduces` it.
 
 Papers are known across dumps by their Papers with Code page (`paper_url`) and arXiv id.
 """
@@ -22,7 +25,7 @@ from ..errors import InputError
 from ..model import Evidence, Extraction, PaperRecord, Relation, Result, Source
 from ..urls import github_repo
 from .identifiers import paper_ids
-from .json_records import json_array, objects, one_line, read_records, text, texts
+from .json_records import json_array, mapping, objects, one_line, read_records, text, texts
 from .lines import OnBad, raise_error
 
 EXTRACTOR = "paperswithcode"
@@ -48,6 +51,32 @@ def looks_like_papers(first: dict) -> bool:
 
 def looks_like_evaluations(first: dict) -> bool:
     return "task" in first and "datasets" in first
+
+
+def looks_like_artifacts(first: dict) -> bool:
+    return "full_name" in first and "paper" in first and "url" in first
+
+
+def read_methods(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
+    """One record per method: the method, introduced by its paper."""
+    return read_records(json_array(path, name), name, lambda obj, n, i: _artifact(obj, n, i, "method"), on_bad, unit="record")
+
+
+def read_datasets(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
+    """One record per dataset: the dataset, introduced by its paper."""
+    return read_records(json_array(path, name), name, lambda obj, n, i: _artifact(obj, n, i, "dataset"), on_bad, unit="record")
+
+
+def _artifact(obj: dict, name: str, number: int, type_: str) -> tuple[PaperRecord]:
+    label = one_line(text(obj, "name", name, number))
+    full = one_line(text(obj, "full_name", name, number, required=False))
+    paper = mapping(obj, "paper", name, number)
+    source = Source(name, number)
+    evidence = Evidence(f"Papers with Code {type_}s: {full or label}, introduced by the paper", EXTRACTOR, 1.0, source=source)
+    relation = Relation("introduces", label, type_, evidence, aliases=(full,) if full and full != label else ())
+    # No title: the record is about the artifact; resolve ties it to the paper if the graph has it.
+    return (PaperRecord(title="", abstract="", source=source, ids=paper_ids(pwc=page_id(text(paper, "url", name, number, required=False))),
+                        curated=Extraction(relations=(relation,))),)
 
 
 def read_links(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
