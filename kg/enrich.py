@@ -46,18 +46,19 @@ class Service:
     name: str
     base_url: str
     interval: float  # seconds between requests (the documented rate limit)
-    key_env: str | None = None
+    keys: tuple[tuple[str, str, str], ...]  # (environment variable, "param" | "header" | "bearer", parameter or header name)
     hint: str = ""  # what to do when it refuses
 
 
 SERVICES = {
-    "openalex": Service("openalex", "https://api.openalex.org", 0.1, "OPENALEX_API_KEY",
+    "openalex": Service("openalex", "https://api.openalex.org", 0.1,
+                        (("OPENALEX_API_KEY", "param", "api_key"), ("OPENALEX_MAILTO", "param", "mailto")),
                         "set OPENALEX_API_KEY (OpenAlex requires a key from 2026)"),
-    "semanticscholar": Service("semanticscholar", "https://api.semanticscholar.org", 1.0, "S2_API_KEY",
+    "semanticscholar": Service("semanticscholar", "https://api.semanticscholar.org", 1.0, (("S2_API_KEY", "header", "x-api-key"),),
                                "set S2_API_KEY for a higher rate limit"),
-    "github": Service("github", "https://api.github.com", 0.75, "GITHUB_TOKEN",
+    "github": Service("github", "https://api.github.com", 0.75, (("GITHUB_TOKEN", "bearer", "Authorization"),),
                       "set GITHUB_TOKEN (unauthenticated: 60 requests an hour)"),
-    "huggingface": Service("huggingface", "https://huggingface.co", 0.5, "HF_TOKEN", "set HF_TOKEN"),
+    "huggingface": Service("huggingface", "https://huggingface.co", 0.5, (("HF_TOKEN", "bearer", "Authorization"),), "set HF_TOKEN"),
 }
 SAVED_AS = {"openalex": ".jsonl", "semanticscholar": ".jsonl", "github": ".jsonl", "huggingface": ".json"}
 """The file each service's answers are saved in: JSON Lines, or one JSON array (Hugging Face's daily-papers shape)."""
@@ -107,11 +108,13 @@ class Client:
         return answer
 
     def _ask(self, method: str, url: str, params: dict[str, str], body: object) -> object | None:
-        for attempt in range(RETRIES + 1):
+        """The answer, after retrying 429 and 5xx answers with backoff (Retry-After when given)."""
+        extra_params, headers = self._keys()
+        attempt = 0
+        while True:
             self._pace()
             try:
-                response = self._client().request(method, url, params={**params, **self._key_params()},
-                                                  headers=self._key_headers(), json=body)
+                response = self._client().request(method, url, params={**params, **extra_params}, headers=headers, json=body)
             except httpx.TransportError as err:
                 raise KGError(f"{self.service.name}: cannot reach {httpx.URL(url).host} ({err or type(err).__name__}); "
                               "no network? answers cached so far are kept") from None
@@ -122,6 +125,7 @@ class Client:
                 wait = _retry_after(response) if response.headers.get("retry-after") else BACKOFF * 2 ** attempt
                 if attempt < RETRIES and wait <= MAX_WAIT:
                     self.sleep(wait)
+                    attempt += 1
                     continue
             if response.status_code >= 400:
                 raise KGError(f"{self.service.name} refused {method} {httpx.URL(url).path}: HTTP {response.status_code} "
@@ -130,7 +134,6 @@ class Client:
                 return response.json()
             except ValueError:
                 raise KGError(f"{self.service.name}: answer to {httpx.URL(url).path} is not JSON") from None
-        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _pace(self) -> None:
         """Wait until `interval` has passed since the last request."""
@@ -144,17 +147,16 @@ class Client:
             self._http = httpx.Client(timeout=self.timeout, headers={"User-Agent": "kg (https://w3id.org/mlkg)"})
         return self._http
 
-    def _key_params(self) -> dict[str, str]:
-        if self.service.name != "openalex":
-            return {}
-        found = {"api_key": os.environ.get("OPENALEX_API_KEY", ""), "mailto": os.environ.get("OPENALEX_MAILTO", "")}
-        return {k: v for k, v in found.items() if v}
-
-    def _key_headers(self) -> dict[str, str]:
-        value = os.environ.get(self.service.key_env or "", "")
-        if not value or self.service.name == "openalex":
-            return {}
-        return {"x-api-key": value} if self.service.name == "semanticscholar" else {"Authorization": f"Bearer {value}"}
+    def _keys(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(query parameters, headers) carrying the keys set in the environment."""
+        params, headers = {}, {}
+        for variable, where, name in self.service.keys:
+            value = os.environ.get(variable, "")
+            if value and where == "param":
+                params[name] = value
+            elif value:
+                headers[name] = f"Bearer {value}" if where == "bearer" else value
+        return params, headers
 
 
 def _retry_after(response: httpx.Response) -> float:

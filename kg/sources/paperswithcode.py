@@ -18,6 +18,7 @@ Papers are known across dumps by their Papers with Code page (`paper_url`) and a
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,8 +54,12 @@ def looks_like_evaluations(first: dict) -> bool:
     return "task" in first and "datasets" in first
 
 
-def looks_like_artifacts(first: dict) -> bool:
-    return "full_name" in first and "paper" in first and "url" in first
+def looks_like_methods(first: dict) -> bool:
+    return {"full_name", "paper", "url", "collections"} <= first.keys()
+
+
+def looks_like_datasets(first: dict) -> bool:
+    return {"full_name", "paper", "url", "modalities"} <= first.keys()
 
 
 def read_methods(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
@@ -91,7 +96,7 @@ def read_papers(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[
 
 def read_evaluations(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
     """One record per leaderboard row of the task trees of evaluation-tables (numbered by row)."""
-    rows = iter(range(1, 1 << 62))
+    rows = itertools.count(1)
     return read_records(json_array(path, name), name, lambda task, n, i: _task_rows(task, n, i, rows), on_bad, unit="record")
 
 
