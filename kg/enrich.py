@@ -190,15 +190,18 @@ def openalex_works(client: Client, dois: list[str], progress: bool) -> Iterator[
 
 
 def semanticscholar_papers(client: Client, ids: list[str], progress: bool) -> Iterator[dict]:
-    """Semantic Scholar papers of these ids (ARXIV:…, DOI:…), 500 a call, in the papers dataset's shape."""
-    fields = "corpusId,externalIds,title,authors,year,publicationDate"
+    """Semantic Scholar papers of these ids (ARXIV:…, DOI:…), 500 a call, in the papers dataset's shape
+    plus their references (corpus id and title), which kg.sources.semanticscholar reads as citations."""
+    fields = "corpusId,externalIds,title,authors,year,publicationDate,references.corpusId,references.title"
     with tqdm(total=len(ids), desc="semanticscholar", unit="paper", disable=not progress, leave=False) as bar:
         for batch in batches(ids, 500):
             for paper in client.post("/graph/v1/paper/batch", {"fields": fields}, {"ids": batch}) or []:
                 if isinstance(paper, dict) and paper.get("corpusId") is not None:  # null: an id it does not know
                     yield {"corpusid": paper["corpusId"], "externalids": paper.get("externalIds") or {},
                            "title": paper.get("title"), "authors": paper.get("authors") or [], "year": paper.get("year"),
-                           "publicationdate": paper.get("publicationDate")}
+                           "publicationdate": paper.get("publicationDate"),
+                           "references": [{"corpusid": r["corpusId"], "title": r.get("title")} for r in paper.get("references") or []
+                                          if isinstance(r, dict) and r.get("corpusId") is not None]}
             bar.update(len(batch))
 
 

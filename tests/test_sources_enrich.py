@@ -82,7 +82,12 @@ class Service(BaseHTTPRequestHandler):
         assert urlparse(self.path).path == "/graph/v1/paper/batch" and len(body["ids"]) <= 500
         known = {"ARXIV:2101.00001": {"paperId": "abc", "corpusId": 501, "externalIds": {"ArXiv": "2101.00001", "CorpusId": 501},
                                       "title": "Lattice Attention for Image Denoising", "authors": [{"authorId": "1", "name": "Ada Lovelace"}],
-                                      "year": 2021, "publicationDate": "2021-01-02"}}
+                                      "year": 2021, "publicationDate": "2021-01-02",
+                                      "references": [{"paperId": "def", "corpusId": 502, "title": "Graph Priors for Few-Shot Segmentation"},
+                                                     {"paperId": "ghi", "corpusId": 888, "title": "An Older Survey"}]},
+                 "ARXIV:2102.00002": {"paperId": "def", "corpusId": 502, "externalIds": {"ArXiv": "2102.00002", "CorpusId": 502},
+                                      "title": "Graph Priors for Few-Shot Segmentation", "authors": [], "year": 2021,
+                                      "publicationDate": None, "references": []}}
         self.answer(200, [known.get(i) for i in body["ids"]])
 
 
@@ -159,8 +164,13 @@ def test_semanticscholar_batch_adds_corpus_ids_with_the_key_from_the_environment
     monkeypatch.setenv("S2_API_KEY", "s2-secret")
     result = enrich(graph_dir, url, "semanticscholar")
     assert result.exit_code == 0, result.output
-    assert log == ["POST /graph/v1/paper/batch?fields=corpusId%2CexternalIds%2Ctitle%2Cauthors%2Cyear%2CpublicationDate key=s2-secret"]
-    assert rows(graph_dir, "SELECT ?a ?s WHERE { ?p kg:arxivId ?a ; kg:semanticScholarId ?s }") == [("2101.00001", "501")]
+    assert log == ["POST /graph/v1/paper/batch?fields=corpusId%2CexternalIds%2Ctitle%2Cauthors%2Cyear%2CpublicationDate"
+                   "%2Creferences.corpusId%2Creferences.title key=s2-secret"]
+    assert rows(graph_dir, "SELECT ?a ?s WHERE { ?p kg:arxivId ?a ; kg:semanticScholarId ?s } ORDER BY ?a") == [
+        ("2101.00001", "501"), ("2102.00002", "502")]
+    cites = rows(graph_dir, """SELECT ?target WHERE { ?p kg:arxivId '2101.00001' ; cito:cites ?o .
+        OPTIONAL { ?o kg:arxivId ?a } OPTIONAL { ?o a kg:CitedWork ; dcterms:title ?t } BIND(COALESCE(?a, ?t) AS ?target) } ORDER BY ?target""")
+    assert cites == [("2102.00002",), ("An Older Survey",)]  # a paper of the graph, and a light node with its title
 
 
 def test_huggingface_paper_pages_add_github_links(graph_dir, server):

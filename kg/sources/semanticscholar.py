@@ -1,7 +1,8 @@
 """Semantic Scholar bulk datasets (ODC-BY): `papers` and `citations`, JSON Lines (the release's files are gzipped).
 
 - papers: the paper with its Semantic Scholar corpus id, arXiv id and DOI (`externalids`),
-  title, authors and date (the dataset has no abstracts: they are a separate dataset);
+  title, authors and date (the dataset has no abstracts: they are a separate dataset); and,
+  in what `kg enrich --from semanticscholar` saves, `references` ({corpusid, title}) as citations;
 - citations: one citing → cited pair per line, by corpus id, with `intents` (background,
   methodology, result) and `isinfluential`, kept in the evidence sentence. A citation adds a
   reference to the citing paper, if the graph has it (from any source, matched by corpus id);
@@ -47,13 +48,19 @@ def _corpus_id(obj: dict, key: str, name: str, number: int) -> str:
 def _paper(obj: dict, name: str, number: int) -> tuple[PaperRecord]:
     external = mapping(obj, "externalids", name, number)
     date = text(obj, "publicationdate", name, number, required=False)
+    source = Source(name, number)
+    listed = Evidence("Semantic Scholar reference list", EXTRACTOR, 1.0, source=source)
+    references = tuple(Reference("s2", _corpus_id(r, "corpusid", name, number), listed,
+                                 one_line(text(r, "title", name, number, required=False)))
+                       for r in objects(obj, "references", name, number))
     return (PaperRecord(
         title=one_line(text(obj, "title", name, number)),
         abstract="",
-        source=Source(name, number),
+        source=source,
         authors=tuple(one_line(a["name"]) for a in objects(obj, "authors", name, number) if isinstance(a.get("name"), str) and a["name"].strip()),
         ids=paper_ids(arxiv=_string(external.get("ArXiv")), doi=_string(external.get("DOI")), s2=_corpus_id(obj, "corpusid", name, number)),
         date=date or None,
+        references=references,
     ),)
 
 
