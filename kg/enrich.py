@@ -217,7 +217,11 @@ def paper_ids(rows: Iterable[tuple[str | None, str | None]]) -> tuple[list[str],
     """(DOIs for OpenAlex, ids for Semantic Scholar) of papers given as (arXiv id, DOI) rows, sorted, distinct.
 
     OpenAlex is asked for both the arXiv DOI and a journal DOI: it often keeps the preprint and
-    the published version as two works, and both are about the same paper (kg.resolve merges them)."""
+    the published version as two works, and both are about the same paper (kg.resolve merges them).
+
+    >>> paper_ids([("2101.00001", "10.1/X"), (None, "https://doi.org/10.2/y"), (None, None)])
+    (['10.1/x', '10.2/y', '10.48550/arxiv.2101.00001'], ['ARXIV:2101.00001', 'DOI:10.2/y'])
+    """
     dois, s2 = set(), set()
     for arxiv, doi in rows:
         if arxiv:
