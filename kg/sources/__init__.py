@@ -41,20 +41,21 @@ class Format(NamedTuple):
     read: Reader
     looks_like: Callable[[dict], bool] | None = None  # for JSON: whether a first record has this format's shape
     selects: bool = False  # `read` takes `categories` and selects while reading, before making records
+    array: bool = False  # the file is one JSON array (else JSON Lines)
 
 
 FORMATS: dict[str, Format] = {
     "hf-listing": Format((".txt",), hf_listing.read),
     "arxiv": Format(JSON_SUFFIXES, arxiv.read, arxiv.looks_like, selects=True),
     "openalex": Format(JSON_SUFFIXES, openalex.read, openalex.looks_like),
-    "pwc-links": Format((".json",), paperswithcode.read_links, paperswithcode.looks_like_links),
-    "pwc-papers": Format((".json",), paperswithcode.read_papers, paperswithcode.looks_like_papers),
-    "pwc-evaluations": Format((".json",), paperswithcode.read_evaluations, paperswithcode.looks_like_evaluations),
-    "pwc-methods": Format((".json",), paperswithcode.read_methods, paperswithcode.looks_like_methods),
-    "pwc-datasets": Format((".json",), paperswithcode.read_datasets, paperswithcode.looks_like_datasets),
+    "pwc-links": Format((".json",), paperswithcode.read_links, paperswithcode.looks_like_links, array=True),
+    "pwc-papers": Format((".json",), paperswithcode.read_papers, paperswithcode.looks_like_papers, array=True),
+    "pwc-evaluations": Format((".json",), paperswithcode.read_evaluations, paperswithcode.looks_like_evaluations, array=True),
+    "pwc-methods": Format((".json",), paperswithcode.read_methods, paperswithcode.looks_like_methods, array=True),
+    "pwc-datasets": Format((".json",), paperswithcode.read_datasets, paperswithcode.looks_like_datasets, array=True),
     "s2-papers": Format(JSON_SUFFIXES, semanticscholar.read_papers, semanticscholar.looks_like_papers),
     "s2-citations": Format(JSON_SUFFIXES, semanticscholar.read_citations, semanticscholar.looks_like_citations),
-    "hf-daily": Format((".json",), huggingface.read, huggingface.looks_like),
+    "hf-daily": Format((".json",), huggingface.read, huggingface.looks_like, array=True),
     "github-repos": Format(JSON_SUFFIXES, github_repos.read, github_repos.looks_like),
     "arxiv-atom": Format((".atom", ".xml"), arxiv_atom.read),
     "bibtex": Format((".bib",), bibtex.read),
@@ -95,13 +96,13 @@ def format_of(path: Path, name: str | None = None) -> str:
         raise InputError(name, None, f"a listing file ({_known()})", f"'{path.suffix or 'no suffix'}'")
     if len(candidates) == 1:
         return candidates[0]
-    first = first_value(path, name)
+    array, first = first_value(path, name)
     shape = first if isinstance(first, dict) else {}  # not a record: the catch-all format's reader says what is wrong
     for fmt in candidates:
-        if FORMATS[fmt].looks_like(shape):
+        if FORMATS[fmt].array == array and FORMATS[fmt].looks_like(shape):
             return fmt
-    raise InputError(name, None, f"records of a known format ({', '.join(candidates)}; or give --format)",
-                     f"a record with keys {', '.join(sorted(shape)[:8])}")
+    found = f"a record with keys {', '.join(sorted(shape)[:8])}" if shape else f"no JSON record{' in the array' * array}"
+    raise InputError(name, None, f"records of a known format ({', '.join(candidates)}; or give --format)", found)
 
 
 def _known() -> str:

@@ -93,21 +93,22 @@ def _items(handle: IO[bytes], name: str) -> Iterator[object]:
 _STARTS, _ENDS = frozenset({"start_map", "start_array"}), frozenset({"end_map", "end_array"})
 
 
-def first_value(path: Path, name: str) -> object:
-    """The first record of a JSON Lines file or of a `.json` file's JSON array (what format detection
-    looks at), or None when there is none to read."""
+def first_value(path: Path, name: str) -> tuple[bool, object]:
+    """Whether the file is one JSON array (only a `.json` file may be), and its first record: the
+    array's first item or the first line's value (None when there is none to read). What format
+    detection looks at."""
     with open_binary(path, name) as handle:
         head = handle.read(MAX_LINE_BYTES).lstrip(b"\xef\xbb\xbf \t\r\n")
         if head.startswith(b"[") and plain_name(path).endswith(".json"):
             handle.seek(0)
             try:
-                return next(_items(handle, name), None)
+                return True, next(_items(handle, name), None)
             except InputError:
-                return None
+                return True, None
     try:
-        return json.loads(head.split(b"\n", 1)[0])
+        return False, json.loads(head.split(b"\n", 1)[0])
     except (ValueError, RecursionError):
-        return None
+        return False, None
 
 
 def read_records(items: Iterable[tuple[int, object]], name: str, make: Make, on_bad: OnBad,
