@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from . import append as append_module, evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, validate as validate_module, views
+from . import enrich as enrich_module
+from .sources import FORMATS as SOURCE_FORMATS, ReadOptions, reading_with
 from .errors import KGError
 from .large_exports import LARGE_CORPUS_PAPERS, build_large, is_large
 from .sample import SAMPLE_DIR
@@ -46,8 +48,12 @@ def main() -> None:
               help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 @click.option("--all-formats", is_flag=True,
               help=f"Write every format even above {LARGE_CORPUS_PAPERS:,} papers, where only graph.nt and an Oxigraph store are written by default.")
+@click.option("--format", "source_format", type=click.Choice(list(SOURCE_FORMATS)),
+              help="Read every SOURCE in this format instead of detecting it from the file name and first record.")
+@click.option("--category", "categories", multiple=True, metavar="CAT",
+              help="Keep only papers in this arXiv category (e.g. cs.CV); repeatable. Records of sources that list no categories are kept.")
 def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
-          scheduler: str | None, all_formats: bool) -> None:
+          scheduler: str | None, all_formats: bool, source_format: str | None, categories: tuple[str, ...]) -> None:
     """Build the graph of listing SOURCES (files or folders) and write every export format.
 
     With no SOURCES, builds the bundled sample corpus (five Hugging Face listing pages).
@@ -57,8 +63,14 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
     appends new papers against, unless --all-formats.
 
     Example: kg build listings/ --out exports --workers 2
+    Example: kg build arxiv-metadata-oai-snapshot.json.gz --category cs.CV --skip-bad
     """
-    started = time.perf_counter()
+    with reading_with(ReadOptions(source_format, frozenset(categories))):  # seen by every reader the build calls
+        _build(sources, out_dir, quiet, skip_bad, workers, executor, scheduler, all_formats, time.perf_counter())
+
+
+def _build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
+           scheduler: str | None, all_formats: bool, started: float) -> None:
     try:
         paths = sources or [SAMPLE_DIR]
         where = {"workers": workers, "executor": executor, "scheduler": scheduler}
@@ -166,6 +178,45 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
         graph = result.graph
         click.echo(f"added {len(result.changed)} file(s), {known}; the graph has {graph.nx.number_of_nodes()} nodes, "
                    f"{graph.nx.number_of_edges()} edges → {len(exports.EXPORT_FILES)} files in {graph_dir}/")
+
+
+@main.command()
+@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="The folder of a graph written by `kg build`, to enrich.")
+@click.option("--from", "source", required=True, type=click.Choice(sorted(enrich_module.SERVICES)),
+              help="The service to ask: OpenAlex and Semantic Scholar (ids and citations of papers with an arXiv id or DOI), "
+              "Hugging Face (paper pages, GitHub links), GitHub (stars, licence, last push, archived of each repository).")
+@click.option("--save", "save_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to save the answers in, then added to the graph [default: kg-enrich-SERVICE.jsonl here].")
+@click.option("--cache", "cache_dir", default=Path.home() / ".cache" / "kg" / "enrich", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="On-disk cache of answers: a re-run asks nothing twice.")
+@click.option("--api-url", help="The service's base URL, for a mirror or a local test server.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+def enrich(graph_dir: Path, source: str, save_path: Path | None, cache_dir: Path, api_url: str | None, quiet: bool) -> None:
+    """Ask an online service about the graph's papers or repositories and add the answers to the graph.
+
+    Keys come from the environment: OPENALEX_API_KEY (and OPENALEX_MAILTO), S2_API_KEY,
+    GITHUB_TOKEN, HF_TOKEN. Requests keep to each service's rate limit and back off on 429/5xx.
+
+    Example: GITHUB_TOKEN=... kg enrich --graph exports --from github
+    """
+    save_path = save_path or Path(f"kg-enrich-{source}{enrich_module.SAVED_AS[source]}")
+    client = enrich_module.Client(enrich_module.SERVICES[source], cache_dir, api_url)
+    try:
+        saved = enrich_module.collect(knowledge_graph.open_graph(graph_dir), source, save_path, client, progress=not quiet)
+        if saved:
+            is_large = append_module.is_large_graph(graph_dir)
+            result = (append_module.add if is_large else state.add)([save_path], graph_dir, progress=not quiet, skip_bad=True)
+    except KGError as err:
+        _fail(err)
+    finally:
+        client.close()
+    if not quiet:
+        added = f"; added to {graph_dir}/" if saved and result.written else f"; {graph_dir}/ unchanged"
+        click.echo(f"{source}: {saved:,} answers ({client.asked:,} asked, {client.cached:,} from the cache) "
+                   f"saved in {save_path}{added}")
+    if saved:
+        _report_skipped(result)
 
 
 def _report_skipped(result: state.Result) -> None:

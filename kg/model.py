@@ -15,6 +15,14 @@ ENTITY_TYPES = ("dataset", "architecture", "method")
 ENTITY_RELATIONS = ("introduces", "evaluatedOn", "trainedOn", "buildsOn", "comparesWith")
 """Paper → entity relations, named as the ontology's predicates."""
 
+ID_SCHEMES = ("arxiv", "doi", "openalex", "s2", "pwc")
+"""Identifier schemes a source may give a paper, in the order identity is decided (kg.resolve):
+an arXiv id, else a DOI, else another source's own id; a paper with none is known by its title."""
+
+CURATED_EXTRACTORS = ("arxiv", "openalex", "paperswithcode", "semanticscholar", "huggingface", "bibtex")
+"""Evidence from these came from a curated source record (a code link, a reference list, a
+leaderboard row), not from reading text; rdf marks their extractors so queries can tell."""
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -26,6 +34,28 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Reference:
+    """A work a record says its paper cites, by one identifier; resolve ties it to a paper of the graph or a light node."""
+
+    scheme: str  # one of ID_SCHEMES
+    id: str
+    evidence: Evidence
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RepoFacts:
+    """What a code host says about a repository (`kg enrich --from github`): kept on its node."""
+
+    url: str  # canonical https://github.com/owner/repo
+    source: Source
+    stars: int | None = None
+    license: str | None = None  # SPDX id, e.g. "MIT"
+    pushed: str | None = None  # ISO 8601 time of the last push
+    archived: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PaperRecord:
     """One entry of one listing, before papers seen in several listings are merged."""
 
@@ -34,6 +64,12 @@ class PaperRecord:
     source: Source
     authors: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()  # links given by the source itself, besides those in the abstract
+    ids: tuple[tuple[str, str], ...] = ()  # (scheme of ID_SCHEMES, normalised id)
+    categories: tuple[str, ...] = ()  # arXiv categories, e.g. ("cs.CV", "cs.LG")
+    date: str | None = None  # YYYY-MM-DD (YYYY from BibTeX): first arXiv version or publication date
+    references: tuple[Reference, ...] = ()
+    curated: Extraction | None = None  # facts the source states (a code link, a leaderboard row), not extracted
+    repository: RepoFacts | None = None  # on a record without title: facts about a repository, not a paper
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +81,7 @@ class Evidence:
     confidence: float
     start: int = 0  # span of the entity's surface form inside `sentence`
     end: int = 0
+    source: Source | None = None  # the record a curated fact was read from (None: extracted from text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +131,19 @@ class Paper:
     authors: tuple[str, ...] = ()
     links: list[str] = field(default_factory=list)
     code_status: str = "none"
+    ids: dict[str, str] = field(default_factory=dict)  # scheme → id, as in PaperRecord.ids
+    categories: tuple[str, ...] = ()
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """A cited work outside the corpus: a light node with the id it was cited by, and its title when known."""
+
+    id: str
+    scheme: str
+    value: str
+    title: str = ""
 
 
 @dataclass(slots=True)
@@ -130,6 +180,8 @@ class Corpus:
     repos: set[str] = field(default_factory=set)  # canonical GitHub URLs, which are also their node ids
     edges: list[Edge] = field(default_factory=list)
     results: list["ResolvedResult"] = field(default_factory=list)
+    works: dict[str, Work] = field(default_factory=dict)  # cited works outside the corpus, by node id
+    repo_facts: dict[str, RepoFacts] = field(default_factory=dict)  # by repository URL (a node of `repos`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,9 @@ DCTerms, CiTO, PROV-O and SKOS.
 Every extracted edge is a direct triple (`paper kg:evaluatedOn dataset`) plus a kg:Evidence
 node that reifies it with the sentence, the extractor and the confidence. Evidence and
 listing-entry IRIs are hashes of their content, so the same input always gives the same triples.
+A curated fact (a Papers with Code link, an OpenAlex reference) has evidence that is
+`prov:wasDerivedFrom` the record it was read from, and every extractor says its `kg:evidenceKind`
+(extracted, curated or inferred), so queries can keep curated and extracted facts apart.
 """
 from __future__ import annotations
 
@@ -19,8 +22,8 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .counts import Counts, count
-from .ids import iri
-from .model import Corpus, Edge, ResolvedResult
+from .ids import iri, slug
+from .model import CURATED_EXTRACTORS, Corpus, Edge, RepoFacts, ResolvedResult, Source
 
 KG = Namespace("https://w3id.org/mlkg/ns#")
 SCHEMA = Namespace("https://schema.org/")
@@ -60,7 +63,14 @@ EVIDENCE, SUBJECT, PREDICATE, OBJECT, SENTENCE, CONFIDENCE, ATTRIBUTED_TO, MATCH
     KG.Evidence, RDF.subject, RDF.predicate, RDF.object, KG.sentence, KG.confidence, PROV.wasAttributedTo,
     KG.matchStart, KG.matchEnd))
 EXTRACTOR = _n(KG.Extractor)
-_INTEGER, _DECIMAL, _BOOLEAN, _ANY_URI = (f"^^<{XSD[t]}>" for t in ("integer", "decimal", "boolean", "anyURI"))
+ID_PREDICATES = {scheme: _n(KG[name]) for scheme, name in (
+    ("arxiv", "arxivId"), ("doi", "doi"), ("openalex", "openalexId"), ("s2", "semanticScholarId"), ("pwc", "paperswithcodeId"))}
+CATEGORY, ISSUED, AUTHOR, NAME, EVIDENCE_KIND = map(_n, (KG.category, DCTERMS.issued, SCHEMA.author, SCHEMA.name, KG.evidenceKind))
+PERSON_TYPE, WORK_TYPES = _n(SCHEMA.Person), (_n(KG.CitedWork), _n(SCHEMA.CreativeWork))
+INFERRED_EXTRACTORS = frozenset({"corpus_links"})
+_INTEGER, _DECIMAL, _BOOLEAN, _ANY_URI, _DATE, _YEAR, _DATE_TIME = (f"^^<{XSD[t]}>" for t in (
+    "integer", "decimal", "boolean", "anyURI", "date", "gYear", "dateTime"))
+STARS, LICENSE, LAST_PUSH, ARCHIVED = map(_n, (KG.stars, SCHEMA.license, KG.lastPush, KG.archived))
 _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -88,21 +98,32 @@ def lines(corpus: Corpus, batch: bool = False) -> Iterator[str]:
     more, which matters at a million papers (~70M triples). `to_graph` reads these same
     lines, so both the small and the large build get their triples from here.
     """
+    people: set[str] = set()
     for paper in corpus.papers.values():
         node = _node(paper.id)
         yield f"{node} {TYPE} {PAPER_TYPES[0]} .\n{node} {TYPE} {PAPER_TYPES[1]} .\n"
         yield f"{node} {TITLE} {_text(paper.title)} .\n{node} {ABSTRACT} {_text(paper.abstract)} .\n"
         yield f"{node} {CODE_STATUS} {_text(paper.code_status)} .\n"
         for author in paper.authors:
-            yield f"{node} {CREATOR} {_text(author)} .\n"
+            yield f"{node} {CREATOR} {_text(author)} .\n{node} {AUTHOR} {_node(person_id(author))} .\n"
+        people.update(paper.authors)
+        for scheme, value in sorted(paper.ids.items()):
+            yield f"{node} {ID_PREDICATES[scheme]} {_text(value)} .\n"
+        for category in paper.categories:
+            yield f"{node} {CATEGORY} {_text(category)} .\n"
+        if paper.date:
+            yield f"{node} {ISSUED} {_text(paper.date)}{_YEAR if len(paper.date) == 4 else _DATE} .\n"  # BibTeX gives a year
         for link in paper.links:
             yield f"{node} {OTHER_LINK} {_text(link)}{_ANY_URI} .\n"
         for source in paper.sources:
-            entry = _hash_iri("entry", source.path, source.line)
-            yield (f"{node} {DERIVED_FROM} {entry} .\n{entry} {TYPE} {ENTRY} .\n{entry} {FILE} {_text(source.path)} .\n"
-                   f'{entry} {LINE} "{source.line}"{_INTEGER} .\n')
-            if source.listed:
-                yield f"{entry} {LISTED} {_text(source.listed)} .\n"
+            yield _derived_from(node, source)
+    for name in sorted(people):
+        yield f"{_node(person_id(name))} {TYPE} {PERSON_TYPE} .\n{_node(person_id(name))} {NAME} {_text(name)} .\n"
+    for work in corpus.works.values():
+        node = _node(work.id)
+        yield f"{node} {TYPE} {WORK_TYPES[0]} .\n{node} {TYPE} {WORK_TYPES[1]} .\n{node} {ID_PREDICATES[work.scheme]} {_text(work.value)} .\n"
+        if work.title:
+            yield f"{node} {TITLE} {_text(work.title)} .\n"
     for entity in corpus.entities.values():
         node = _node(entity.id)
         for class_ in ENTITY_CLASSES[entity.type]:
@@ -115,6 +136,8 @@ def lines(corpus: Corpus, batch: bool = False) -> Iterator[str]:
         yield (f"{node} {TYPE} {REPO_TYPES[0]} .\n{node} {TYPE} {REPO_TYPES[1]} .\n"
                f"{node} {LABEL} {_text(url.removeprefix('https://github.com/'))} .\n"
                f"{node} {CODE_REPOSITORY} {_text(url)}{_ANY_URI} .\n")
+        if url in corpus.repo_facts:
+            yield _repo_facts(node, corpus.repo_facts[url])
     extractors: set[str] = set()
     for result in corpus.results:
         yield _result(result)
@@ -123,9 +146,50 @@ def lines(corpus: Corpus, batch: bool = False) -> Iterator[str]:
         extractors |= {ev.extractor for ev in edge.evidence}
     for name in sorted(extractors):
         node = _node(f"extractor/{name}")
-        yield f"{node} {TYPE} {EXTRACTOR} .\n{node} {LABEL} {_text(name)} .\n"
+        yield f"{node} {TYPE} {EXTRACTOR} .\n{node} {LABEL} {_text(name)} .\n{node} {EVIDENCE_KIND} {_text(evidence_kind(name))} .\n"
     if not batch:
         yield count_lines(count(corpus))
+
+
+def _repo_facts(node: str, facts: RepoFacts) -> str:
+    """A repository's stars, licence, last push and archived flag, derived from the API answer they were read from."""
+    out = _derived_from(node, facts.source)
+    if facts.stars is not None:
+        out += f'{node} {STARS} "{facts.stars}"{_INTEGER} .\n'
+    if facts.license:
+        out += f"{node} {LICENSE} {_text(facts.license)} .\n"
+    if facts.pushed:
+        out += f"{node} {LAST_PUSH} {_text(facts.pushed)}{_DATE_TIME} .\n"
+    if facts.archived is not None:
+        out += f'{node} {ARCHIVED} "{str(facts.archived).lower()}"{_BOOLEAN} .\n'
+    return out
+
+
+def person_id(name: str) -> str:
+    """The node id of an author, by name (two people of one name are one node: sources give no author ids in common)."""
+    return f"person/{slug(name)}"
+
+
+def evidence_kind(extractor: str) -> str:
+    """curated (read from a source's record), inferred (from other edges) or extracted (from text).
+
+    >>> evidence_kind("paperswithcode"), evidence_kind("corpus_links"), evidence_kind("vocabulary_matcher")
+    ('curated', 'inferred', 'extracted')
+    """
+    return "curated" if extractor in CURATED_EXTRACTORS else "inferred" if extractor in INFERRED_EXTRACTORS else "extracted"
+
+
+def _derived_from(node: str, source: Source) -> str:
+    """`node` prov:wasDerivedFrom the listing entry of `source`, and the entry's file, line and listed date."""
+    entry = _entry(source)
+    out = (f"{node} {DERIVED_FROM} {entry} .\n{entry} {TYPE} {ENTRY} .\n{entry} {FILE} {_text(source.path)} .\n"
+           f'{entry} {LINE} "{source.line}"{_INTEGER} .\n')
+    return out + f"{entry} {LISTED} {_text(source.listed)} .\n" if source.listed else out
+
+
+def _entry(source: Source) -> str:
+    """The IRI of the listing entry (file and line or record) a paper or a curated fact was read from."""
+    return _hash_iri("entry", source.path, source.line)
 
 
 def count_lines(counts: Counts) -> str:
@@ -141,6 +205,8 @@ def _result(result: ResolvedResult) -> str:
         out += f"{node} {OF_MODEL} {_node(result.model)} .\n"
     if result.model_name:
         out += f"{node} {MODEL_NAME} {_text(result.model_name)} .\n"
+    if result.evidence.source:
+        out += f"{node} {DERIVED_FROM} {_entry(result.evidence.source)} .\n"
     return (out + f"{node} {METRIC} {_text(result.metric)} .\n{node} {VALUE} {_text(result.value)} .\n"
             f"{node} {FROM_SENTENCE} {_text(result.evidence.sentence)} .\n")
 
@@ -150,10 +216,12 @@ def _edge(edge: Edge) -> str:
     s, p, o = iri(edge.subject), str(PREDICATES[edge.predicate]), iri(edge.object)
     out = [f"<{s}> <{p}> <{o}> .\n"]
     for ev in edge.evidence:
-        node = _hash_iri("evidence", s, p, o, ev.sentence, ev.extractor, ev.start)
+        node = _hash_iri("evidence", s, p, o, ev.sentence, ev.extractor, ev.start, *((ev.source.path, ev.source.line) if ev.source else ()))
         out.append(f"{node} {TYPE} {EVIDENCE} .\n{node} {SUBJECT} <{s}> .\n{node} {PREDICATE} <{p}> .\n{node} {OBJECT} <{o}> .\n"
                    f"{node} {SENTENCE} {_text(ev.sentence)} .\n{node} {CONFIDENCE} \"{ev.confidence:.2f}\"{_DECIMAL} .\n"
                    f"{node} {ATTRIBUTED_TO} {_node(f'extractor/{ev.extractor}')} .\n")
+        if ev.source:
+            out.append(f"{node} {DERIVED_FROM} {_entry(ev.source)} .\n")
         if ev.end > ev.start:
             out.append(f'{node} {MATCH_START} "{ev.start}"{_INTEGER} .\n{node} {MATCH_END} "{ev.end}"{_INTEGER} .\n')
     return "".join(out)

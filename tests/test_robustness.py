@@ -66,7 +66,7 @@ BAD_INPUTS = {
     "JSONL wrong authors": ("bad.jsonl", b'{"title": "A", "abstract": "B", "authors": "Ada"}\n', 'bad.jsonl:1: expected "authors" as a list of strings'),
     "JSONL lone surrogate": ("bad.jsonl", b'{"title": "A\\ud800", "abstract": "B"}\n', 'bad.jsonl:1: expected valid Unicode in "title", found a lone surrogate \\ud800'),
     "JSONL nested too deeply": ("bad.jsonl", b"[" * 100_000 + b"\n", "bad.jsonl:1: expected a JSON object (one paper per line), found JSON nested too deeply"),
-    "unknown format": ("bad.pdf", b"%PDF-1.4", "bad.pdf: expected a listing file (.txt, .jsonl), found '.pdf'"),
+    "unknown format": ("bad.pdf", b"%PDF-1.4", "bad.pdf: expected a listing file (.atom, .bib, .gz, .json, .jsonl, .txt, .xml), found '.pdf'"),
 }
 
 

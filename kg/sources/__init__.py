@@ -1,7 +1,15 @@
 """Input formats, registered by name: a new format is one module and one line in FORMATS.
 
-Every reader streams its file through `kg.sources.lines` (UTF-8, bounded line length) and
-reports a bad file or entry as an InputError naming the file and line.
+Every reader streams its file (UTF-8, bounded line length, `.gz` decompressed as it is read)
+and reports a bad file or entry as an InputError naming the file and line (or record).
+
+A file's format is found from its name and, for JSON, its first record: `.txt` is a listing
+page; `.json`/`.jsonl` (optionally `.gz`) holding JSON Lines or one JSON array is the format
+whose `looks_like` accepts the first record (an arXiv snapshot line, an OpenAlex work, a
+Papers with Code dump…), plain title/abstract JSON Lines when none does. `ReadOptions.format`
+(`kg build --format NAME`) overrides detection; `ReadOptions.categories` (`--category`) keeps
+only records whose source lists one of those arXiv categories (records of sources that list
+none are kept).
 
 >>> from kg.sources import read_sources
 >>> from kg.sample import SAMPLE_DIR
@@ -12,32 +20,93 @@ reports a bad file or entry as an InputError naming the file and line.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from ..errors import InputError
+from ..errors import InputError, KGError
 from ..model import PaperRecord
-from . import hf_listing, jsonl
-from .lines import OnBad, raise_error
+from . import arxiv, arxiv_atom, bibtex, github_repos, hf_listing, huggingface, jsonl, openalex, paperswithcode, semanticscholar
+from .json_records import first_value
+from .lines import OnBad, plain_name, raise_error
 
 Reader = Callable[[Path, str, OnBad], Iterator[PaperRecord]]
+JSON_SUFFIXES = (".json", ".jsonl")
 
-FORMATS: dict[str, tuple[tuple[str, ...], Reader]] = {
-    # name: (file suffixes, reader(path, display_name, on_bad))
-    "hf-listing": ((".txt",), hf_listing.read),
-    "jsonl": ((".jsonl",), jsonl.read),
+
+class Format(NamedTuple):
+    suffixes: tuple[str, ...]  # of the file name without `.gz`
+    read: Reader
+    looks_like: Callable[[dict], bool] | None = None  # for JSON: whether a first record has this format's shape
+    selects: bool = False  # `read` takes `categories` and selects while reading, before making records
+    array: bool = False  # the file is one JSON array (else JSON Lines)
+
+
+FORMATS: dict[str, Format] = {
+    "hf-listing": Format((".txt",), hf_listing.read),
+    "arxiv": Format(JSON_SUFFIXES, arxiv.read, arxiv.looks_like, selects=True),
+    "openalex": Format(JSON_SUFFIXES, openalex.read, openalex.looks_like),
+    "pwc-links": Format((".json",), paperswithcode.read_links, paperswithcode.looks_like_links, array=True),
+    "pwc-papers": Format((".json",), paperswithcode.read_papers, paperswithcode.looks_like_papers, array=True),
+    "pwc-evaluations": Format((".json",), paperswithcode.read_evaluations, paperswithcode.looks_like_evaluations, array=True),
+    "pwc-methods": Format((".json",), paperswithcode.read_methods, paperswithcode.looks_like_methods, array=True),
+    "pwc-datasets": Format((".json",), paperswithcode.read_datasets, paperswithcode.looks_like_datasets, array=True),
+    "s2-papers": Format(JSON_SUFFIXES, semanticscholar.read_papers, semanticscholar.looks_like_papers),
+    "s2-citations": Format(JSON_SUFFIXES, semanticscholar.read_citations, semanticscholar.looks_like_citations),
+    "hf-daily": Format((".json",), huggingface.read, huggingface.looks_like, array=True),
+    "github-repos": Format(JSON_SUFFIXES, github_repos.read, github_repos.looks_like),
+    "arxiv-atom": Format((".atom", ".xml"), arxiv_atom.read),
+    "bibtex": Format((".bib",), bibtex.read),
+    "jsonl": Format(JSON_SUFFIXES, jsonl.read, lambda first: True),  # title/abstract JSON Lines: what no other shape claims
 }
 
 
-def format_of(path: Path) -> str:
-    """The registered format whose suffix the file has."""
-    for name, (suffixes, _) in FORMATS.items():
-        if path.suffix.lower() in suffixes:
-            return name
-    raise InputError(str(path), None, f"a listing file ({_known()})", f"'{path.suffix or 'no suffix'}'")
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read: a format forced on every file (None: detect), and the arXiv categories to keep (empty: all)."""
+
+    format: str | None = None
+    categories: frozenset[str] = frozenset()
+
+
+_OPTIONS: ContextVar[ReadOptions] = ContextVar("kg_read_options", default=ReadOptions())
+
+
+@contextmanager
+def reading_with(options: ReadOptions) -> Iterator[None]:
+    """Read every file inside the block with `options` (how `kg build --format/--category` reach the readers
+    without every layer between the command and the readers passing them on)."""
+    if options.format is not None and options.format not in FORMATS:
+        raise KGError(f"--format {options.format}: expected one of {', '.join(FORMATS)}")
+    token = _OPTIONS.set(options)
+    try:
+        yield
+    finally:
+        _OPTIONS.reset(token)
+
+
+def format_of(path: Path, name: str | None = None) -> str:
+    """The registered format of the file: the one its name allows and, for JSON, its first record has."""
+    name = name or str(path)
+    suffix = Path(plain_name(path)).suffix
+    candidates = [fmt for fmt, f in FORMATS.items() if suffix in f.suffixes]
+    if not candidates:
+        raise InputError(name, None, f"a listing file ({_known()})", f"'{path.suffix or 'no suffix'}'")
+    if len(candidates) == 1:
+        return candidates[0]
+    array, first = first_value(path, name)
+    shape = first if isinstance(first, dict) else {}  # not a record: the catch-all format's reader says what is wrong
+    for fmt in candidates:
+        if FORMATS[fmt].array == array and FORMATS[fmt].looks_like(shape):
+            return fmt
+    found = f"a record with keys {', '.join(sorted(shape)[:8])}" if shape else f"no JSON record{' in the array' * array}"
+    raise InputError(name, None, f"records of a known format ({', '.join(candidates)}; or give --format)", found)
 
 
 def _known() -> str:
-    return ", ".join(s for suffixes, _ in FORMATS.values() for s in suffixes)
+    return ", ".join(sorted({s for f in FORMATS.values() for s in f.suffixes} | {".gz"}))
 
 
 def expand(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
@@ -114,20 +183,28 @@ def _listable(path: Path) -> bool:
 
 
 def _has_known_suffix(path: Path) -> bool:
-    return any(path.suffix.lower() in suffixes for suffixes, _ in FORMATS.values())
+    return any(Path(plain_name(path)).suffix in f.suffixes for f in FORMATS.values())
 
 
-def read_file(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
-    """Every record of one listing file, in the format its suffix names."""
-    _, reader = FORMATS[format_of(path)]
-    return reader(path, name, on_bad)
+def read_file(path: Path, name: str, on_bad: OnBad = raise_error, options: ReadOptions | None = None) -> Iterator[PaperRecord]:
+    """Every record of one listing file, in its format (detected, or `options.format`), selected by `options.categories`.
+
+    `options` defaults to those of the enclosing `reading_with` block (none: detect, keep all)."""
+    options = options or _OPTIONS.get()
+    fmt = FORMATS[options.format or format_of(path, name)]
+    if not options.categories:
+        return fmt.read(path, name, on_bad)
+    if fmt.selects:
+        return fmt.read(path, name, on_bad, categories=options.categories)
+    records = fmt.read(path, name, on_bad)
+    return (r for r in records if not r.categories or not options.categories.isdisjoint(r.categories))
 
 
-def read_sources(paths: Iterable[str | Path], on_bad: OnBad = raise_error) -> Iterator[PaperRecord]:
+def read_sources(paths: Iterable[str | Path], on_bad: OnBad = raise_error, options: ReadOptions | None = None) -> Iterator[PaperRecord]:
     """Every record of every listing under `paths`; raises InputError on the first bad one.
 
     With `on_bad` (e.g. `skipped.append`), a bad entry inside a file is handed to it and
     reading goes on; a bad file (unreadable, binary, not UTF-8, empty) still raises.
     """
     for path, name in expand(paths):
-        yield from read_file(path, name, on_bad)
+        yield from read_file(path, name, on_bad, options)

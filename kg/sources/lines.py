@@ -3,7 +3,8 @@
 Every format reads its file through `lines`, so they all fail the same way: one InputError
 naming the file, the line and what was expected (an empty file, binary data, UTF-16, Latin-1
 bytes, a line longer than MAX_LINE_BYTES). Lines are read in binary with a length cap, so a
-50 MB file with no newline fails after reading one MiB, in bounded memory.
+50 MB file with no newline fails after reading one MiB, in bounded memory. A file named `.gz`
+is decompressed as it is read (`open_binary`), never whole.
 
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
@@ -17,9 +18,13 @@ kg.errors.InputError: a.txt:1: expected UTF-8 text, found UTF-16 (byte-order mar
 """
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from ..errors import InputError
 
@@ -48,13 +53,29 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def lines(path: Path, name: str) -> Iterator[tuple[int, str]]:
-    """(line number, cleaned text without the line break) for every line of a UTF-8 file."""
+def plain_name(path: Path) -> str:
+    """The file's name without a `.gz` ending: what says its format."""
+    return path.name.lower().removesuffix(".gz")
+
+
+@contextmanager
+def open_binary(path: Path, name: str) -> Iterator[IO[bytes]]:
+    """The file's bytes, decompressed if it is named `.gz`; a broken or truncated gzip stream
+    read inside the block becomes an InputError naming the file."""
     try:
-        handle = path.open("rb")
+        handle = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
     except OSError as err:
         raise InputError(name, None, "a readable file", err.strerror) from None
     with handle:
+        try:
+            yield handle
+        except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+            raise InputError(name, None, "a complete gzip file", str(err) or type(err).__name__) from None
+
+
+def lines(path: Path, name: str) -> Iterator[tuple[int, str]]:
+    """(line number, cleaned text without the line break) for every line of a UTF-8 file."""
+    with open_binary(path, name) as handle:
         _check_head(handle.read(HEAD_BYTES), name)
         handle.seek(0)
         blank = True
