@@ -16,7 +16,7 @@ view says so in `notice`, on the page and on the command line.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -36,6 +36,8 @@ class View:
     title: str
     notice: str = ""
     focus: str | None = None
+    positions: Mapping | None = None  # node → (x, y) when the view has its own layout (a timeline)
+    axis: tuple = ()  # ({"x": X, "label": TEXT}, …): a time axis drawn under the nodes
 
 
 def select(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
