@@ -161,16 +161,18 @@ def _edge(index: int, source: str, target: str, key: str, data: dict) -> dict:
 
 
 def unique_evidence(evidence: list[dict]) -> list[dict]:
-    """Each sentence once, with its best confidence: a paper listed in two files has the same
-    sentence twice (one per listing entry), which says nothing twice.
+    """Each sentence once, with its best confidence: a paper listed in two files can bring the
+    same sentence twice (one per listing entry, perhaps matched by two extractors), which
+    says nothing twice.
 
-    >>> ev = {"sentence": "We test on ImageNet.", "start": 10, "end": 18, "extractor": "pattern", "confidence": 0.8}
-    >>> [e["confidence"] for e in unique_evidence([ev, dict(ev, confidence=0.9), dict(ev, sentence="Other.")])]
-    [0.9, 0.8]
+    >>> ev = {"sentence": "We test on ImageNet.", "start": 11, "end": 19, "extractor": "pattern", "confidence": 0.8}
+    >>> again = dict(ev, sentence="We test  on ImageNet.", start=12, end=20, confidence=0.9)
+    >>> [(e["start"], e["confidence"]) for e in unique_evidence([ev, again, dict(ev, sentence="Other.")])]
+    [(12, 0.9), (11, 0.8)]
     """
-    best: dict[tuple, dict] = {}
+    best: dict[str, dict] = {}
     for ev in evidence:
-        key = (ev["sentence"], ev.get("start", 0), ev.get("end", 0))
+        key = " ".join(ev["sentence"].split())  # the same sentence, however it was spaced or highlighted
         if key not in best or ev["confidence"] > best[key]["confidence"]:
             best[key] = ev
     return list(best.values())

@@ -53,7 +53,7 @@
   if (data.focus) panel.hidden = false;  // before the network measures its canvas: the focus page fits beside the panel
   const network = new vis.Network(document.getElementById("graph"), { nodes: nodeView, edges: edgeView }, data.options);
   // First view: the communities and landmarks (not the scattered pairs around them), else everything.
-  network.fit({ nodes: data.groups.length ? data.groups.map((g) => g.id).concat(hubs.map((n) => n.id)) : undefined, animation: false });
+  network.fit(data.groups.length ? { nodes: data.groups.map((g) => g.id).concat(hubs.map((n) => n.id)), animation: false } : { animation: false });
 
   function setGroups(ids, open) {
     const changing = ids.filter((id) => openGroups.has(id) !== open);
