@@ -80,7 +80,8 @@ def _render(view: View) -> str:
     types = [t for t in COLORS if t in present] + sorted(present - set(COLORS))
     relations = sorted({k for _, _, k in graph.edges(keys=True)})
     payload = {
-        "nodes": nodes, "edges": edges, "options": _options(graph.number_of_nodes(), focused=view.focus is not None),
+        "nodes": nodes, "edges": edges, "options": _options(graph.number_of_nodes(), focused=view.focus is not None or view.positions is not None,
+                                            uniform=view.positions is not None),
         "types": [{"name": t, "color": COLORS.get(t, DEFAULT_COLOR), "shape": SHAPES.get(t, DEFAULT_SHAPE)} for t in types],
         "relations": [{"name": r, "color": RELATION_COLORS.get(r, DEFAULT_COLOR)} for r in relations],
         "focus": view.focus, "groups": _groups(groups, where) if groups else [], "axis": list(view.axis),
@@ -186,8 +187,9 @@ def _details(node: str, data: dict) -> dict:
                "abstract": abstract if len(abstract) <= ABSTRACT_CHARS else abstract[:ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"}
     if "code_status" in data:
         details["codeStatus"] = data["code_status"]
-    if "introduced_by" in data:  # set by a timeline: the papers that introduced this node
+    if "introduced_by" in data:  # set by a timeline: when the node was first listed, by which papers
         details["introducedBy"] = data["introduced_by"]
+        details["firstListed"] = data["first_listed"]
     return details
 
 
@@ -196,15 +198,17 @@ def _evidence(ev: dict) -> dict:
             "extractor": ev["extractor"], "confidence": round(ev["confidence"], 2)}
 
 
-def _options(n_nodes: int, focused: bool = False) -> dict:
+def _options(n_nodes: int, focused: bool = False, uniform: bool = False) -> dict:
     """vis-network options: positions are precomputed, so physics stays off (see layout.py).
 
-    A focus page draws labels in a narrow range of sizes (12–16 px at scale 1) so the focus's
-    title cannot crowd out its neighbours'."""
+    A focus page (and a timeline) draws labels in a narrow range of sizes (12–16 px at scale 1)
+    so the focus's title cannot crowd out its neighbours'; a timeline's rows need nodes of one
+    size (`uniform`)."""
     large, small = n_nodes > 1000, n_nodes <= 200  # small views label every node
     if focused:
         return {**_options(n_nodes), "nodes": {
-            "scaling": {"min": 10, "max": 26, "label": {"enabled": True, "min": 12, "max": 16, "drawThreshold": 3}},
+            "scaling": {"min": 10, "max": 12 if uniform else 26,
+                        "label": {"enabled": True, "min": 12, "max": 12 if uniform else 16, "drawThreshold": 3}},
             "font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
             "borderWidth": 1}}
     return {
