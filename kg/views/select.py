@@ -58,7 +58,7 @@ def select(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
         distance = dict.fromkeys(graph, 0)
     else:
         distance = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), focus, cutoff=depth)
-    chosen = [n for n in distance if n == focus or graph.nodes[n]["type"] in wanted]
+    chosen = [n for n in distance if n == focus or not types or graph.nodes[n]["type"] in wanted]  # no --types: every type
     sub = graph.subgraph(chosen)
     name = title or (f"{graph.nodes[focus].get('label') or focus} and its neighbourhood" if focus else "The whole graph")
     if len(chosen) <= max_nodes:
