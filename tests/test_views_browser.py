@@ -201,3 +201,25 @@ def test_a_focus_view_opens_on_the_focus_with_its_panel(browser, sample_graph, t
     assert page.js("kgView.network.getSelectedNodes()") == [imagenet]
     assert page.page.locator("#details h2").inner_text() == sample_graph.nx.nodes[imagenet]["label"]
     page.close()
+
+
+def test_the_timeline_orders_members_by_date_and_shows_who_introduced_them(browser, sample_graph, tmp_path):
+    from kg.views.timeline import parse_listed
+    view = views.timeline(sample_graph.nx)
+    page = open_view(browser, view, tmp_path)  # fails on any request leaving the page
+    assert page.js("kgView.shownNodes()") == view.graph.number_of_nodes()
+    drawn = page.js("() => { const n = kgView.network, p = n.getPositions(); const out = {};"
+                    " for (const id in p) out[id] = n.canvasToDOM(p[id]).x; return out; }")
+    dated = {n: parse_listed(d["first_listed"].split(" (")[0]) for n, d in view.graph.nodes(data=True) if d["introduced_by"]}
+    by_date = sorted(dated, key=lambda n: dated[n][0])
+    by_x = sorted(dated, key=lambda n: drawn[n])
+    assert [dated[n][0] for n in by_x] == [dated[n][0] for n in by_date]  # x order equals date order
+    undated = [n for n in view.graph if n not in dated]
+    assert undated and max(drawn[n] for n in undated) < min(drawn[n] for n in dated)
+    member = by_date[-1]
+    page.click_node(member)
+    assert page.js("kgView.network.getSelectedNodes()") == [member]
+    introduced = page.page.locator("#details li.introduced").all_inner_texts()
+    assert [t.split(" · listed ")[0] for t in introduced] == [p["title"] for p in view.graph.nodes[member]["introduced_by"]]
+    assert ("first listed " + view.graph.nodes[member]["first_listed"]) in page.page.locator("#details").inner_text()
+    page.close()
