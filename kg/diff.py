@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import jinja2
 import networkx as nx
 
-TYPES = ("Paper", "Dataset", "Architecture", "Method", "Repository")
+TYPES = ("Dataset", "Architecture", "Method", "Repository", "Paper")  # papers last: the longest list
 USES = {"Dataset": ("evaluatedOn", "trainedOn"), "Architecture": ("buildsOn", "variantOf", "comparesWith", "introduces")}
 TOP = 10  # most-used datasets and architectures whose new edges are listed
 SHOWN = 50  # new nodes listed per type; the rest are counted
@@ -132,12 +132,6 @@ def to_markdown(d: Digest, old_name: str = "old", new_name: str = "new") -> str:
     lines = [f"# What is new in {_md(new_name)} since {_md(old_name)}", "", summary(d)]
     if d.empty:
         return "\n".join(lines[:1] + ["", "Nothing new."]) + "\n"
-    for kind, nodes in d.new_nodes.items():
-        if nodes:
-            lines += ["", f"## New {_nouns(kind.lower())} ({len(nodes):,})", ""]
-            lines += [f"- {_md(name)}" + (f" — {_md(node)}" if kind == "Repository" else "") for node, name in nodes[:SHOWN]]
-            if len(nodes) > SHOWN:
-                lines.append(f"- … and {len(nodes) - SHOWN:,} more")
     if d.top_uses:
         lines += ["", "## New papers on the most-used datasets and architectures", ""]
         for kind, _, name, users in d.top_uses:
@@ -145,6 +139,12 @@ def to_markdown(d: Digest, old_name: str = "old", new_name: str = "new") -> str:
             lines += [f"  - {_md(user)} ({relation})" for relation, user in users[:10]]
             if len(users) > 10:
                 lines.append(f"  - … and {len(users) - 10:,} more")
+    for kind, nodes in d.new_nodes.items():
+        if nodes:
+            lines += ["", f"## New {_nouns(kind.lower())} ({len(nodes):,})", ""]
+            lines += [f"- {_md(name)}" + (f" — {_md(node)}" if kind == "Repository" else "") for node, name in nodes[:SHOWN]]
+            if len(nodes) > SHOWN:
+                lines.append(f"- … and {len(nodes) - SHOWN:,} more")
     if d.counts:
         lines += ["", "## Counts that moved", "", "| | before | after | change |", "|---|---:|---:|---:|"]
         lines += [f"| {_md(what)} | {a:,} | {b:,} | {b - a:+,} |" for what, a, b in d.counts]
@@ -173,17 +173,17 @@ td:first-child, th:first-child { text-align: left; } .up { color: #1a7f37; } .do
 <body>
 <h1>What is new in {{ new_name }} since {{ old_name }}</h1>
 <p class="summary">{{ summary }}</p>
-{% for kind, nodes in d.new_nodes.items() if nodes %}
-<h2>New {{ nouns(kind.lower()) }} ({{ "{:,}".format(nodes|length) }})</h2>
-<ul class="cols">{% for node, name in nodes[:shown] %}<li>{{ name }}{% if kind == "Repository" %} <small>{{ node }}</small>{% endif %}</li>{% endfor %}
-{% if nodes|length > shown %}<li>… and {{ "{:,}".format(nodes|length - shown) }} more</li>{% endif %}</ul>
-{% endfor %}
 {% if d.top_uses %}
 <h2>New papers on the most-used datasets and architectures</h2>
 <ul>{% for kind, _, name, users in d.top_uses %}<li><strong>{{ name }}</strong> <small>{{ kind }}</small>
 <ul>{% for relation, user in users[:10] %}<li>{{ user }} <small>{{ relation }}</small></li>{% endfor %}
 {% if users|length > 10 %}<li>… and {{ users|length - 10 }} more</li>{% endif %}</ul></li>{% endfor %}</ul>
 {% endif %}
+{% for kind, nodes in d.new_nodes.items() if nodes %}
+<h2>New {{ nouns(kind.lower()) }} ({{ "{:,}".format(nodes|length) }})</h2>
+<ul class="cols">{% for node, name in nodes[:shown] %}<li>{{ name }}{% if kind == "Repository" %} <small>{{ node }}</small>{% endif %}</li>{% endfor %}
+{% if nodes|length > shown %}<li>… and {{ "{:,}".format(nodes|length - shown) }} more</li>{% endif %}</ul>
+{% endfor %}
 {% if d.counts %}
 <h2>Counts that moved</h2>
 <table><tr><th></th><th>before</th><th>after</th><th>change</th></tr>

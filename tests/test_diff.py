@@ -43,7 +43,7 @@ def test_the_digest_lists_what_is_new_and_the_counts_that_moved():
     assert d.top_uses == [("Dataset", "dataset/imagenet", "ImageNet", [("evaluatedOn, trainedOn", "New | Paper *bold*")])]
     assert ("papers using ImageNet (dataset)", 1, 2) in d.counts and ("Paper nodes", 1, 2) in d.counts
     text = diff.to_markdown(d)
-    assert "2 new papers" not in text and "1 new paper, 1 new repository, 3 new edges." in text
+    assert "2 new papers" not in text and "1 new repository, 1 new paper, 3 new edges." in text
     assert r"New \| Paper \*bold\*" in text  # a title cannot break the table or the emphasis
     assert "| papers using ImageNet (dataset) | 1 | 2 | +1 |" in text
     page = diff.to_html(d)

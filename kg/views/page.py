@@ -208,7 +208,7 @@ def _options(n_nodes: int, focused: bool = False, uniform: bool = False) -> dict
     if focused:
         return {**_options(n_nodes), "nodes": {
             "scaling": {"min": 10, "max": 12 if uniform else 26,
-                        "label": {"enabled": True, "min": 12, "max": 12 if uniform else 16, "drawThreshold": 3}},
+                        "label": {"enabled": True, "min": 14 if uniform else 12, "max": 14 if uniform else 16, "drawThreshold": 3}},
             "font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
             "borderWidth": 1}}
     return {

@@ -36,9 +36,9 @@ from .select import View
 LINEAGE = ("variantOf", "buildsOn")
 FAMILY_TYPES = ("Architecture", "Method")
 ROW = 46  # pixels between rows
-MIN_GAP = 170  # pixels between two distinct dates, so their labels do not collide
-SPAN = 1400  # pixels the whole time range spans at least
-UNDATED_GAP = 220
+MIN_GAP = 150  # pixels between two distinct dates, so their labels do not collide
+SPAN = 800  # pixels the whole time range spans at least (about a canvas at scale 1)
+UNDATED_GAP = 180
 _DATE = re.compile(r"\(([^()]*)\)$")
 _FULL = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
 _YEARLESS = ("%b %d", "%B %d", "%d %b", "%d %B")
