@@ -116,7 +116,8 @@
       const radius = Math.max(4, (node.shape.radius || node.options.size || 10) * scale);
       ctx.font = font + " system-ui, sans-serif";
       const width = ctx.measureText(text).width;
-      const top = above ? at.y - Math.min(radius, 60) - 20 : at.y + radius + 2;
+      // a group's name inside its circle under the top edge when the circle is large enough, else above it
+      const top = !above ? at.y + radius + 2 : radius >= 40 ? at.y - radius + 8 : at.y - radius - 20;
       const box = { left: at.x - width / 2 - 2, right: at.x + width / 2 + 2, top: top, bottom: top + 20 };
       if (taken.some((t) => box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom)) continue;
       taken.push(box);
