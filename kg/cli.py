@@ -203,14 +203,20 @@ def view(graph_path: Path, focus: str | None, depth: int, types: tuple[str, ...]
         wanted = [t.strip() for group in types for t in group.split(",") if t.strip()]
         chosen = views.select(graph.nx, focus=graph.find(focus) if focus else None, depth=depth,
                               types=[t[:1].upper() + t[1:].lower() for t in wanted], max_nodes=max_nodes)
-        if not out_file.parent.is_dir():
-            raise KGError(f"{out_file.parent}: no such folder to write {out_file.name} into")
-        views.save(views.to_html(chosen), out_file)
+        _save(views.to_html(chosen), out_file)
     except KGError as err:
         _fail(err)
     if chosen.notice:
         click.echo(f"kg: note: {chosen.notice}", err=True)
     click.echo(f"wrote {out_file}: {chosen.graph.number_of_nodes():,} nodes, {chosen.graph.number_of_edges():,} edges")
+
+
+def _save(text: str, out_file: Path) -> None:
+    """Write a page or digest whole (kg.views.save), into a folder that must exist."""
+    if not out_file.parent.is_dir():
+        raise KGError(f"{out_file.parent}: no such folder to write {out_file.name} into")
+    views.save(text, out_file)
+
 
 @main.command()
 @click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
@@ -231,9 +237,7 @@ def timeline(graph_path: Path, family: str | None, out_file: Path) -> None:
     try:
         graph = knowledge_graph.open_graph(graph_path)
         chosen = views.timeline(graph.nx, graph.find(family) if family else None)
-        if not out_file.parent.is_dir():
-            raise KGError(f"{out_file.parent}: no such folder to write {out_file.name} into")
-        views.save(views.to_html(chosen), out_file)
+        _save(views.to_html(chosen), out_file)
     except KGError as err:
         _fail(err)
     if chosen.notice:
@@ -258,15 +262,13 @@ def diff(old_dir: Path, new_dir: Path, out_file: Path | None) -> None:
     try:
         if out_file is not None and out_file.suffix.lower() not in (".md", ".html"):
             raise KGError(f"--out {out_file}: expected a file name ending in .md or .html")
-        if out_file is not None and not out_file.parent.is_dir():
-            raise KGError(f"{out_file.parent}: no such folder to write {out_file.name} into")
         found = diff_module.digest(knowledge_graph.open_graph(old_dir).nx, knowledge_graph.open_graph(new_dir).nx)
         names = {"old_name": str(old_dir), "new_name": str(new_dir)}
         if out_file is None:
             click.echo(diff_module.to_markdown(found, **names), nl=False)
             return
         text = diff_module.to_html(found, **names) if out_file.suffix.lower() == ".html" else diff_module.to_markdown(found, **names)
-        views.save(text, out_file)
+        _save(text, out_file)
     except KGError as err:
         _fail(err)
     click.echo(f"wrote {out_file}: {diff_module.summary(found)}")
