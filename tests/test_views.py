@@ -134,6 +134,9 @@ def test_a_large_view_opens_grouped_and_a_focus_page_does_not(sample_graph):
     assert [group["id"] for group in overview["groups"]] == [group.id for group in found.groups]
     assert {n["id"] for n in overview["nodes"] if n.get("hub")} == set(found.hubs)
     assert sum(1 for n in overview["nodes"] if "community" in n) == sum(len(group.members) for group in found.groups)
+    lineage = views.lineage(g)  # a smaller view: no groups, its best-connected nodes still labelled at every zoom
+    lineage_data = page_data(lineage)
+    assert lineage_data["groups"] == [] and {n["id"] for n in lineage_data["nodes"] if n.get("hub")} == views.groups.best_connected(lineage.graph)
     focus = page_data(views.select(g, focus=sample_graph.find("ImageNet")))
     assert focus["groups"] == [] and not any("community" in n for n in focus["nodes"])
     assert focus["nodes"][0]["x"] is not None and max(len(n["label"]) for n in focus["nodes"]) <= views.page.LABEL_CHARS

@@ -57,10 +57,16 @@ def communities(graph: nx.Graph) -> list[list]:
     return sorted((sorted(c, key=str) for c in found), key=lambda c: (-len(c), str(c[0])))
 
 
+def best_connected(graph: nx.Graph, count: int = HUBS) -> frozenset:
+    """The `count` nodes of highest degree (ties by id): the landmarks a page labels at every zoom."""
+    degree = dict(graph.degree())
+    return frozenset(sorted(graph, key=lambda n: (-degree[n], str(n)))[:count])
+
+
 def grouping(graph: nx.Graph, hubs: int = HUBS) -> Grouping:
     """The `hubs` best-connected nodes, and the communities of the rest with at least MIN_GROUP nodes."""
     degree = dict(graph.degree())
-    landmarks = frozenset(sorted(graph, key=lambda n: (-degree[n], str(n)))[:hubs])
+    landmarks = best_connected(graph, hubs)
     groups = []
     parts = communities(graph)
     for members in parts:

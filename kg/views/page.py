@@ -26,7 +26,7 @@ from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.node import Node
 
-from .groups import GROUP_ABOVE, Grouping, grouping
+from .groups import GROUP_ABOVE, Grouping, best_connected, grouping
 from .layout import packed, positions, radial
 from .select import View
 
@@ -37,6 +37,8 @@ RELATION_COLORS = {
     "introduces": "#e15759", "evaluatedOn": "#f28e2b", "trainedOn": "#edc948", "buildsOn": "#59a14f",
     "comparesWith": "#9c755f", "releasesCode": "#76b7b2", "cites": "#4e79a7", "variantOf": "#b07aa1",
 }
+LABEL_ALL = 200  # up to here a view labels every node (readable once zoomed in)
+LANDMARKS_ABOVE = 40  # above this, a view (not a focus page) labels its best-connected nodes at every zoom
 LABEL_CHARS = 30  # a label is cut to about a node's width, never drawn across the canvas
 ABSTRACT_CHARS = 600
 EVIDENCE_PER_EDGE = 3
@@ -72,7 +74,12 @@ def _render(view: View) -> str:
     groups = grouping(graph) if view.focus is None and view.positions is None and len(graph) > GROUP_ABOVE else None
     where = _layout(view, groups)
     group_of = groups.group_of() if groups else {}
-    hubs = groups.hubs if groups else frozenset()
+    if groups:
+        hubs = groups.hubs
+    elif view.focus is None and view.positions is None and len(graph) > LANDMARKS_ABOVE:
+        hubs = best_connected(graph)
+    else:
+        hubs = frozenset()
     nodes = [_node(graph, node, xy, citations[node], group_of.get(node), node in hubs) for node, xy in sorted(where.items())]
     edges = [_edge(i, s, o, key, data) for i, (s, o, key, data)
              in enumerate(sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]))]
@@ -204,7 +211,7 @@ def _options(n_nodes: int, focused: bool = False, uniform: bool = False) -> dict
     A focus page (and a timeline) draws labels in a narrow range of sizes (12–16 px at scale 1)
     so the focus's title cannot crowd out its neighbours'; a timeline's rows need nodes of one
     size (`uniform`)."""
-    large, small = n_nodes > 1000, n_nodes <= 200  # small views label every node
+    large, small = n_nodes > 1000, n_nodes <= LABEL_ALL
     if focused:
         return {**_options(n_nodes), "nodes": {
             "scaling": {"min": 10, "max": 12 if uniform else 26,

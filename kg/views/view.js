@@ -52,8 +52,17 @@
   const panel = document.getElementById("panel");
   if (data.focus) panel.hidden = false;  // before the network measures its canvas: the focus page fits beside the panel
   const network = new vis.Network(document.getElementById("graph"), { nodes: nodeView, edges: edgeView }, data.options);
-  // First view: the communities and landmarks (not the scattered pairs around them), else everything.
-  network.fit(data.groups.length ? { nodes: data.groups.map((g) => g.id).concat(hubs.map((n) => n.id)), animation: false } : { animation: false });
+  // First view: the communities and landmarks with their neighbours, not the scattered pairs
+  // around them; a view with neither (a focus page, a timeline) fits everything.
+  function firstView() {
+    const ids = new Set(data.groups.map((g) => g.id));
+    for (const n of hubs) {
+      ids.add(n.id);
+      if (!data.groups.length) for (const e of edgesOf.get(n.id)) { ids.add(e.from); ids.add(e.to); }
+    }
+    return [...ids].filter((id) => !groupOf.has(id) || openGroups.has(groupOf.get(id)));  // members of closed groups are not drawn
+  }
+  network.fit(hubs.length || data.groups.length ? { nodes: firstView(), animation: false } : { animation: false });
 
   function setGroups(ids, open) {
     const changing = ids.filter((id) => openGroups.has(id) !== open);
