@@ -163,3 +163,16 @@ def test_an_unknown_node_type_or_relation_draws_in_the_default_colour():
     data = json.loads(re.search(r'id="kg-data">(.*?)</script>', views.to_html(views.select(g)), re.S).group(1))
     assert {"name": "Task", "color": views.page.DEFAULT_COLOR, "shape": views.page.DEFAULT_SHAPE} in data["types"]
     assert data["relations"] == [{"name": "usedFor", "color": views.page.DEFAULT_COLOR}]
+
+
+def test_closed_groups_do_not_overlap_and_many_small_communities_still_lay_out(sample_graph):
+    g = sample_graph.nx.copy()
+    for i in range(600):  # more communities than spring_layout takes without scipy (500)
+        g.add_node(f"paper/alone-{i}", type="Paper", label=f"Alone {i}")
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', views.to_html(views.select(g)), re.S).group(1))
+    assert len(data["nodes"]) == g.number_of_nodes() and len({(n["x"], n["y"]) for n in data["nodes"]}) == g.number_of_nodes()
+    groups = data["groups"]
+    assert len(groups) > 5
+    for i, a in enumerate(groups):
+        for b in groups[i + 1:]:
+            assert ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5 >= a["size"] + b["size"], (a["label"], b["label"])

@@ -17,6 +17,7 @@ import math
 from collections import defaultdict, deque
 
 import networkx as nx
+import numpy as np
 
 CORE = 300
 SPACING = 90  # pixels between neighbouring core nodes, roughly
@@ -84,9 +85,10 @@ def _around(graph: nx.Graph, node, placed: dict, crowd: dict) -> tuple[float, fl
     return cx + radius * math.cos(i * GOLDEN_ANGLE), cy + radius * math.sin(i * GOLDEN_ANGLE)
 
 
-def packed(graph: nx.Graph, parts: list[list], seed: int = 7) -> dict[str, tuple[int, int]]:
-    """Each part (a community) laid out on its own by `positions`, the parts then spread so
-    that parts with many edges between them sit side by side and no two overlap.
+def packed(graph: nx.Graph, parts: list[list], seed: int = 7, outer_below: int = 6) -> dict[str, tuple[int, int]]:
+    """Each part (a community) laid out on its own by `positions`, the CORE largest parts of
+    `outer_below` nodes or more then spread so that parts with many edges between them sit side
+    by side and no two overlap; the other parts go on a spiral around them, largest first.
 
     Keeps a community in one place on the page, where a closed group can stand for it.
     """
@@ -97,9 +99,15 @@ def packed(graph: nx.Graph, parts: list[list], seed: int = 7) -> dict[str, tuple
         cy = sum(y for _, y in pos.values()) / len(pos)
         centres.append((cx, cy))
         radii.append(max(math.hypot(x - cx, y - cy) for x, y in pos.values()) + SPACING)
-    where = _spread_parts(graph, parts, radii, seed)
+    big = [i for i, part in enumerate(parts) if len(part) >= outer_below][:CORE]  # spring_layout needs scipy from 500
+    where = dict(zip(big, _spread_parts(graph, [parts[i] for i in big], [radii[i] for i in big], seed)))
+    edge = max((math.hypot(*where[i]) + radii[i] for i in big), default=0.0)
+    for k, i in enumerate(i for i in range(len(parts)) if i not in where):  # parts come largest first
+        r, angle = edge + radii[i] + SPACING * 0.7 * math.sqrt(k), k * GOLDEN_ANGLE
+        where[i] = (r * math.cos(angle), r * math.sin(angle))
     placed = {}
-    for pos, (cx, cy), (px, py) in zip(local, centres, where):
+    for i, (pos, (cx, cy)) in enumerate(zip(local, centres)):
+        px, py = where[i]
         for node, (x, y) in pos.items():
             placed[node] = (round(x - cx + px), round(y - cy + py))
     return placed
@@ -107,37 +115,33 @@ def packed(graph: nx.Graph, parts: list[list], seed: int = 7) -> dict[str, tuple
 
 def _spread_parts(graph: nx.Graph, parts: list[list], radii: list[float], seed: int) -> list[tuple[float, float]]:
     """Centres for circles of `radii`: a force layout of the parts (weighted by the edges
-    between them), then pushed apart until no two circles overlap."""
+    between them), then pushed apart until no two circles overlap (all pairs at once, numpy)."""
+    if not parts:
+        return []
     part_of = {n: i for i, part in enumerate(parts) for n in part}
     quotient = nx.Graph()
     quotient.add_nodes_from(range(len(parts)))
     for u, v in graph.edges():
-        a, b = part_of[u], part_of[v]
-        if a != b:
+        a, b = part_of.get(u), part_of.get(v)
+        if a is not None and b is not None and a != b:
             weight = quotient.get_edge_data(a, b, {"weight": 0})["weight"]
             quotient.add_edge(min(a, b), max(a, b), weight=weight + 1)
     scale = math.sqrt(sum(r * r for r in radii)) * 1.2
     start = nx.spring_layout(quotient, seed=seed, iterations=100, scale=scale, weight="weight")
-    xy = [[float(start[i][0]), float(start[i][1])] for i in range(len(parts))]
-    for _ in range(200):  # push overlapping circles apart, half each way
-        moved = False
-        for i in range(len(xy)):
-            for j in range(i + 1, len(xy)):
-                dx, dy = xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]
-                gap = math.hypot(dx, dy)
-                need = radii[i] + radii[j]
-                if gap < need:
-                    if gap < 1e-9:
-                        dx, dy, gap = 1.0, 0.0, 1.0
-                    push = (need - gap) / 2 + 1
-                    xy[i][0] -= dx / gap * push
-                    xy[i][1] -= dy / gap * push
-                    xy[j][0] += dx / gap * push
-                    xy[j][1] += dy / gap * push
-                    moved = True
-        if not moved:
+    xy = np.array([start[i] for i in range(len(parts))], dtype=float)
+    r = np.array(radii)
+    need = r[:, None] + r[None, :]
+    np.fill_diagonal(need, 0.0)
+    for _ in range(300):  # push every overlapping pair apart, half each way
+        delta = xy[None, :, :] - xy[:, None, :]  # delta[i, j] = xy[j] - xy[i]
+        gap = np.hypot(delta[..., 0], delta[..., 1])
+        overlap = np.where(gap < need, need - gap, 0.0)
+        if not overlap.any():
             break
-    return [(x, y) for x, y in xy]
+        direction = np.where(gap[..., None] > 1e-9, delta / np.maximum(gap, 1e-9)[..., None], np.array([1.0, 0.0]))
+        push = (overlap / 2 + np.where(overlap > 0, 1.0, 0.0))[..., None] * direction
+        xy += -push.sum(axis=1) + push.sum(axis=0) * 0  # i moves away from every j it overlaps
+    return [(float(x), float(y)) for x, y in xy]
 
 
 def radial(graph: nx.Graph, focus) -> dict[str, tuple[int, int]]:

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.node import Node
 
-from .groups import GROUP_ABOVE, Grouping, best_connected, grouping
+from .groups import GROUP_ABOVE, MIN_GROUP, Grouping, best_connected, grouping
 from .layout import packed, positions, radial
 from .select import View
 
@@ -130,7 +130,7 @@ def _layout(view: View, groups: Grouping | None) -> dict:
     if view.focus is not None:
         return radial(view.graph, view.focus)
     if groups is not None:
-        return packed(view.graph, list(groups.parts))
+        return packed(view.graph, list(groups.parts), outer_below=MIN_GROUP)
     return positions(view.graph)
 
 
