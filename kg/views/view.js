@@ -62,7 +62,12 @@
     }
     return [...ids].filter((id) => !groupOf.has(id) || openGroups.has(groupOf.get(id)));  // members of closed groups are not drawn
   }
-  network.fit(hubs.length || data.groups.length ? { nodes: firstView(), animation: false } : { animation: false });
+  if (hubs.length || data.groups.length) {
+    network.fit({ nodes: firstView(), animation: false });
+    network.moveTo({ scale: network.getScale() * 0.85, animation: false });  // room for the names drawn beside the nodes
+  } else {
+    network.fit({ animation: false });
+  }
 
   function setGroups(ids, open) {
     const changing = ids.filter((id) => openGroups.has(id) !== open);
