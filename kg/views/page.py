@@ -42,7 +42,7 @@ LANDMARKS_ABOVE = 40  # above this, a view (not a focus page) labels its best-co
 LABEL_CHARS = 30  # a label is cut to about a node's width, never drawn across the canvas
 ABSTRACT_CHARS = 600
 EVIDENCE_PER_EDGE = 3
-_DATE = re.compile(r"\(([^()]*)\)$")
+LISTED_DATE = re.compile(r"\(([^()]*)\)$")  # "file:line (Mar 12)": a listing entry and its date as written
 _ASSETS = files(__package__)
 _VIS_JS = files("pyvis") / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
 _TEMPLATE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
@@ -190,7 +190,7 @@ def _details(node: str, data: dict) -> dict:
     """What the side panel shows; kept short so a 5,000-node page stays a few MB."""
     abstract = data.get("abstract", "")
     details = {"name": data.get("label") or node, "aliases": data.get("aliases", []), "links": data.get("links", []),
-               "sources": data.get("sources", []), "dates": sorted({m.group(1) for s in data.get("sources", []) if (m := _DATE.search(s))}),
+               "sources": data.get("sources", []), "dates": sorted({m.group(1) for s in data.get("sources", []) if (m := LISTED_DATE.search(s))}),
                "abstract": abstract if len(abstract) <= ABSTRACT_CHARS else abstract[:ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"}
     if "code_status" in data:
         details["codeStatus"] = data["code_status"]

@@ -25,12 +25,12 @@ a dated member descends from it; other undated members are left out, and the pag
 """
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 import networkx as nx
 
 from ..errors import KGError
+from .page import LISTED_DATE
 from .select import View
 
 LINEAGE = ("variantOf", "buildsOn")
@@ -39,7 +39,6 @@ ROW = 46  # pixels between rows
 MIN_GAP = 150  # pixels between two distinct dates, so their labels do not collide
 SPAN = 800  # pixels the whole time range spans at least (about a canvas at scale 1)
 UNDATED_GAP = 180
-_DATE = re.compile(r"\(([^()]*)\)$")
 _FULL = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
 _YEARLESS = ("%b %d", "%B %d", "%d %b", "%d %B")
 _LEAP = 2000  # a yearless "Feb 29" still parses
@@ -66,7 +65,8 @@ def parse_listed(text: str) -> tuple[date, bool] | None:
 
 
 def families(graph: nx.MultiDiGraph) -> list[str]:
-    """The roots of lineage trees with at least one dated descendant, largest first."""
+    """The roots of lineage trees (nodes something is a variant of or builds on, and that are
+    a variant of nothing), largest family first."""
     sub = _lineage(graph)
     roots = [n for n in sub if sub.out_degree(n) == 0 and sub.in_degree(n) > 0]
     return sorted(roots, key=lambda r: (-len(nx.ancestors(sub, r)), str(r)))
@@ -97,7 +97,7 @@ def timeline(graph: nx.MultiDiGraph, family: str | None = None) -> View:
     xs = _x(sorted({d for d, _ in first.values()}))
     view_graph = nx.MultiDiGraph()
     for n in rows:
-        papers = sorted(introduced.get(n, []), key=lambda item: (item[1], item[0]))
+        papers = introduced.get(n, [])  # sorted by date
         view_graph.add_node(n, **graph.nodes[n], first_listed=first[n][1] if n in first else "not listed",
                             introduced_by=[{"id": p, "title": graph.nodes[p].get("title") or graph.nodes[p].get("label") or p,
                                             "date": _when(d, full, year)[1]} for p, d, full in papers])
@@ -129,7 +129,7 @@ def _introduced_by(graph: nx.MultiDiGraph) -> dict[str, list[tuple[str, date, bo
     for paper, node, key in graph.edges(keys=True):
         if key == "introduces":
             for source in graph.nodes[paper].get("sources", []):
-                match = _DATE.search(source)
+                match = LISTED_DATE.search(source)
                 parsed = parse_listed(match.group(1)) if match else None
                 if parsed:
                     out.setdefault(node, []).append((paper, *parsed))
