@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import append as append_module, evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, validate as validate_module, views
+from . import append as append_module, diff as diff_module, evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, validate as validate_module, views
 from . import enrich as enrich_module
 from .sources import FORMATS as SOURCE_FORMATS, ReadOptions, reading_with
 from .errors import KGError
@@ -254,14 +254,76 @@ def view(graph_path: Path, focus: str | None, depth: int, types: tuple[str, ...]
         wanted = [t.strip() for group in types for t in group.split(",") if t.strip()]
         chosen = views.select(graph.nx, focus=graph.find(focus) if focus else None, depth=depth,
                               types=[t[:1].upper() + t[1:].lower() for t in wanted], max_nodes=max_nodes)
-        if not out_file.parent.is_dir():
-            raise KGError(f"{out_file.parent}: no such folder to write {out_file.name} into")
-        views.save(views.to_html(chosen), out_file)
+        _save(views.to_html(chosen), out_file)
     except KGError as err:
         _fail(err)
     if chosen.notice:
         click.echo(f"kg: note: {chosen.notice}", err=True)
     click.echo(f"wrote {out_file}: {chosen.graph.number_of_nodes():,} nodes, {chosen.graph.number_of_edges():,} edges")
+
+
+def _save(text: str, out_file: Path) -> None:
+    """Write a page or digest whole (kg.views.save), into a folder that must exist."""
+    if not out_file.parent.is_dir():
+        raise KGError(f"{out_file.parent}: no such folder to write {out_file.name} into")
+    views.save(text, out_file)
+
+
+@main.command()
+@click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
+              help="A folder written by `kg build`, or an RDF file.")
+@click.option("--family", metavar="NAME", help="The architecture or method whose family to draw (any alias, any case); "
+              "default: every family with a listed member.")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write (self-contained: works offline, can be e-mailed).")
+def timeline(graph_path: Path, family: str | None, out_file: Path) -> None:
+    """Write a family of architectures or methods as a timeline of when each was first listed.
+
+    x is the first listing date of the papers that introduce each member, edges are variantOf
+    and buildsOn; a click on a member shows the papers that introduced it. A date without a
+    year (Hugging Face listings write "Mar 12") is read in the latest year any listing gives.
+
+    Example: kg timeline --family ViT --out vit-timeline.html
+    """
+    try:
+        graph = knowledge_graph.open_graph(graph_path)
+        chosen = views.timeline(graph.nx, graph.find(family) if family else None)
+        _save(views.to_html(chosen), out_file)
+    except KGError as err:
+        _fail(err)
+    if chosen.notice:
+        click.echo(f"kg: note: {chosen.notice}", err=True)
+    click.echo(f"wrote {out_file}: {chosen.graph.number_of_nodes():,} members, {len(chosen.axis) - 1:,} listing dates")
+
+
+@main.command()
+@click.argument("old_dir", type=click.Path(path_type=Path))
+@click.argument("new_dir", type=click.Path(path_type=Path))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the digest to FILE.md (Markdown) or FILE.html (a page) instead of printing Markdown.")
+def diff(old_dir: Path, new_dir: Path, out_file: Path | None) -> None:
+    """Say what is new in the graph in NEW_DIR since the one in OLD_DIR (folders written by `kg build`).
+
+    New papers, datasets, architectures, methods and repositories, the new papers on the
+    most-used datasets and architectures, and the counts that moved. Exit status 0, with
+    "Nothing new." when nothing is.
+
+    Example: kg diff last-week/ exports/ --out news.md
+    """
+    try:
+        if out_file is not None and out_file.suffix.lower() not in (".md", ".html"):
+            raise KGError(f"--out {out_file}: expected a file name ending in .md or .html")
+        found = diff_module.digest(knowledge_graph.open_graph(old_dir).nx, knowledge_graph.open_graph(new_dir).nx)
+        names = {"old_name": str(old_dir), "new_name": str(new_dir)}
+        if out_file is None:
+            click.echo(diff_module.to_markdown(found, **names), nl=False)
+            return
+        text = diff_module.to_html(found, **names) if out_file.suffix.lower() == ".html" else diff_module.to_markdown(found, **names)
+        _save(text, out_file)
+    except KGError as err:
+        _fail(err)
+    click.echo(f"wrote {out_file}: {diff_module.summary(found)}")
+
 
 @main.command(name="eval")
 @click.argument("gold", type=click.Path(path_type=Path))

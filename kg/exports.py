@@ -17,7 +17,7 @@ from rdflib import Graph
 from . import atomic, views
 
 EXPORT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html",
-                "architecture-lineage.html", "dataset-papers.html")
+                "architecture-lineage.html", "dataset-papers.html", "architecture-timeline.html")
 
 
 def turtle(rdf: Graph) -> str:
@@ -102,6 +102,7 @@ WRITERS: dict[str, Callable[[Graph, nx.MultiDiGraph], str]] = {
     "graph.html": lambda rdf, g: views.to_html(views.select(g, title="Overview")),
     "architecture-lineage.html": lambda rdf, g: views.to_html(views.lineage(g)),
     "dataset-papers.html": lambda rdf, g: views.to_html(views.dataset_papers(g)),
+    "architecture-timeline.html": lambda rdf, g: views.to_html(views.timeline(g)),
 }
 
 

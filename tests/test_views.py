@@ -101,3 +101,78 @@ def test_kg_view_writes_a_page_and_reports_errors_in_one_line(tmp_path):
         lines = result.output.strip().splitlines()
         assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith("kg: error:") and message in lines[0]
     assert not (tmp_path / "e.html").exists()
+
+
+def test_communities_are_deterministic_cover_the_graph_and_name_their_best_connected_entities(sample_graph):
+    g = sample_graph.nx
+    found = views.groups.grouping(g)
+    again = views.groups.grouping(g.copy())
+    assert found == again
+    parts = [set(p) for p in found.parts]
+    assert set().union(*parts) == set(g) and sum(map(len, parts)) == g.number_of_nodes()  # a partition
+    grouped = [m for group in found.groups for m in group.members]
+    assert len(grouped) == len(set(grouped)) and not set(grouped) & found.hubs
+    degree = dict(g.degree())
+    assert len(found.hubs) == views.groups.HUBS and min(degree[h] for h in found.hubs) >= max(degree[m] for m in grouped)
+    assert all(len(group.members) >= views.groups.MIN_GROUP for group in found.groups)
+    # communities are denser inside than between: most edges stay within one community
+    part_of = {n: i for i, p in enumerate(parts) for n in p}
+    inside = sum(1 for s, o in g.edges() if part_of[s] == part_of[o])
+    assert inside > 0.6 * g.number_of_edges()
+    for group in found.groups:
+        part = next(p for p in found.parts if set(group.members) <= set(p))
+        entities = [n for n in part if g.nodes[n]["type"] not in ("Paper", "Repository")]
+        best = max(entities, key=lambda n: (degree[n], -ord(str(n)[0])))
+        assert group.label.endswith(f"({len(group.members)} nodes)") and (g.nodes[best]["label"][:23] in group.label)
+
+
+def test_a_large_view_opens_grouped_and_a_focus_page_does_not(sample_graph):
+    g = sample_graph.nx
+    page_data = lambda view: json.loads(re.search(r'id="kg-data">(.*?)</script>', views.to_html(view), re.S).group(1))
+    overview = page_data(views.select(g))
+    found = views.groups.grouping(g)
+    assert [group["id"] for group in overview["groups"]] == [group.id for group in found.groups]
+    assert {n["id"] for n in overview["nodes"] if n.get("hub")} == set(found.hubs)
+    assert sum(1 for n in overview["nodes"] if "community" in n) == sum(len(group.members) for group in found.groups)
+    lineage = views.lineage(g)  # a smaller view: no groups, its best-connected nodes still labelled at every zoom
+    lineage_data = page_data(lineage)
+    assert lineage_data["groups"] == [] and {n["id"] for n in lineage_data["nodes"] if n.get("hub")} == views.groups.best_connected(lineage.graph)
+    focus = page_data(views.select(g, focus=sample_graph.find("ImageNet")))
+    assert focus["groups"] == [] and not any("community" in n for n in focus["nodes"])
+    assert focus["nodes"][0]["x"] is not None and max(len(n["label"]) for n in focus["nodes"]) <= views.page.LABEL_CHARS
+
+
+def test_a_sentence_listed_twice_is_shown_once(tmp_path):
+    g = nx.MultiDiGraph()
+    g.add_node("paper/p", type="Paper", label="P")
+    g.add_node("dataset/d", type="Dataset", label="D")
+    sentence = {"sentence": "Experiments on D show gains.", "start": 15, "end": 16, "extractor": "relation_cues", "confidence": 0.75}
+    g.add_edge("paper/p", "dataset/d", key="evaluatedOn", evidence=[sentence, dict(sentence, extractor="pattern", confidence=0.9),
+                                                                   dict(sentence, sentence="Other words on D.", start=15, end=16)])
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', views.to_html(views.select(g)), re.S).group(1))
+    shown = data["edges"][0]["evidence"]
+    assert [(e["sentence"], e["confidence"]) for e in shown] == [("Experiments on D show gains.", 0.9), ("Other words on D.", 0.75)]
+    assert data["edges"][0]["evidenceCount"] == 2
+
+
+def test_an_unknown_node_type_or_relation_draws_in_the_default_colour():
+    g = nx.MultiDiGraph()
+    g.add_node("task/t", type="Task", label="T")
+    g.add_node("dataset/d", type="Dataset", label="D")
+    g.add_edge("dataset/d", "task/t", key="usedFor", evidence=[])
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', views.to_html(views.select(g)), re.S).group(1))
+    assert {"name": "Task", "color": views.page.DEFAULT_COLOR, "shape": views.page.DEFAULT_SHAPE} in data["types"]
+    assert data["relations"] == [{"name": "usedFor", "color": views.page.DEFAULT_COLOR}]
+
+
+def test_closed_groups_do_not_overlap_and_many_small_communities_still_lay_out(sample_graph):
+    g = sample_graph.nx.copy()
+    for i in range(600):  # more communities than spring_layout takes without scipy (500)
+        g.add_node(f"paper/alone-{i}", type="Paper", label=f"Alone {i}")
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', views.to_html(views.select(g)), re.S).group(1))
+    assert len(data["nodes"]) == g.number_of_nodes() and len({(n["x"], n["y"]) for n in data["nodes"]}) == g.number_of_nodes()
+    groups = data["groups"]
+    assert len(groups) > 5
+    for i, a in enumerate(groups):
+        for b in groups[i + 1:]:
+            assert ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5 >= a["size"] + b["size"], (a["label"], b["label"])

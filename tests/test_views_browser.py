@@ -70,9 +70,30 @@ def open_view(browser, view: views.View, tmp_path: Path, name: str = "view.html"
     return Page(browser, path)
 
 
+def test_overview_opens_as_closed_communities_that_open_on_click(browser, sample_graph, tmp_path):
+    g = sample_graph.nx
+    found = views.groups.grouping(g)
+    page = open_view(browser, views.select(g), tmp_path)
+    closed = sum(len(group.members) for group in found.groups)
+    assert page.js("kgView.shownNodes()") == g.number_of_nodes() - closed + len(found.groups)
+    shown = {item["label"] for item in page.js("kgView.groups()")}
+    assert shown == {group.label for group in found.groups}
+    assert len(page.js("kgView.landmarks")) >= len(found.hubs)  # every landmark labelled at the first view
+    biggest = found.groups[0]
+    page.click_node(biggest.id)
+    opened = page.js("kgView.groups()")[0]
+    assert opened["open"] and page.js("kgView.shownNodes()") == g.number_of_nodes() - closed + len(found.groups) - 1 + len(biggest.members)
+    visible = page.js("ids => ids.filter(id => { const p = kgView.network.getPositions([id])[id]; const d = kgView.network.canvasToDOM(p);"
+                      " const r = document.getElementById('graph').getBoundingClientRect(); return d.x >= 0 && d.y >= 0 && d.x <= r.width && d.y <= r.height; }).length",
+                      list(biggest.members))
+    assert visible == len(biggest.members)  # opening a group fits the view to it
+    page.close()
+
+
 def test_overview_draws_every_node_offline_and_filters_by_type_and_relation(browser, sample_graph, tmp_path):
     g = sample_graph.nx
     page = open_view(browser, views.select(g), tmp_path)
+    page.js("kgView.openAll()")
     assert page.js("kgView.shownNodes()") == g.number_of_nodes()
     assert page.js("kgView.shownEdges()") == g.number_of_edges()
     papers = sum(1 for _, d in g.nodes(data=True) if d["type"] == "Paper")
@@ -150,6 +171,28 @@ def test_ready_made_views_draw_every_node(browser, sample_graph, tmp_path, make)
     page.close()
 
 
+# every node and its label inside the canvas the page leaves visible (beside legend and panel)
+INSIDE = """() => { const net = kgView.network, r = document.getElementById('graph').getBoundingClientRect();
+    const out = [];
+    for (const id of Object.keys(net.getPositions())) {
+        const b = net.getBoundingBox(id), a = net.canvasToDOM({x: b.left, y: b.top}), z = net.canvasToDOM({x: b.right, y: b.bottom});
+        if (a.x < 0 || a.y < 0 || z.x > r.width || z.y > r.height) out.push(id);
+    }
+    return {outside: out, width: r.width, panel: !document.getElementById('panel').hidden}; }"""
+
+
+@pytest.mark.parametrize("name, depth", [("Tokens-to-Token ViT", 1), ("ImageNet", 1), ("ViT", 2)])
+def test_every_node_of_a_focus_page_is_inside_the_visible_canvas(browser, sample_graph, tmp_path, name, depth):
+    focus = sample_graph.find(name)
+    view = views.select(sample_graph.nx, focus=focus, depth=depth)
+    page = open_view(browser, view, tmp_path)
+    seen = page.js(INSIDE)
+    assert seen["panel"] and seen["outside"] == [] and page.js("kgView.shownNodes()") == view.graph.number_of_nodes()
+    labels = page.js("Object.values(kgView.network.body.nodes).map(n => n.labelModule.fontOptions.size)")
+    assert labels and max(labels) <= 16 and min(labels) >= 12  # sizes in a narrow range
+    page.close()
+
+
 def test_a_focus_view_opens_on_the_focus_with_its_panel(browser, sample_graph, tmp_path):
     imagenet = sample_graph.find("ImageNet")
     view = views.select(sample_graph.nx, focus=imagenet, depth=1)
@@ -157,4 +200,26 @@ def test_a_focus_view_opens_on_the_focus_with_its_panel(browser, sample_graph, t
     assert page.js("kgView.shownNodes()") == view.graph.number_of_nodes()
     assert page.js("kgView.network.getSelectedNodes()") == [imagenet]
     assert page.page.locator("#details h2").inner_text() == sample_graph.nx.nodes[imagenet]["label"]
+    page.close()
+
+
+def test_the_timeline_orders_members_by_date_and_shows_who_introduced_them(browser, sample_graph, tmp_path):
+    from kg.views.timeline import parse_listed
+    view = views.timeline(sample_graph.nx)
+    page = open_view(browser, view, tmp_path)  # fails on any request leaving the page
+    assert page.js("kgView.shownNodes()") == view.graph.number_of_nodes()
+    drawn = page.js("() => { const n = kgView.network, p = n.getPositions(); const out = {};"
+                    " for (const id in p) out[id] = n.canvasToDOM(p[id]).x; return out; }")
+    dated = {n: parse_listed(d["first_listed"].split(" (")[0]) for n, d in view.graph.nodes(data=True) if d["introduced_by"]}
+    by_date = sorted(dated, key=lambda n: dated[n][0])
+    by_x = sorted(dated, key=lambda n: drawn[n])
+    assert [dated[n][0] for n in by_x] == [dated[n][0] for n in by_date]  # x order equals date order
+    undated = [n for n in view.graph if n not in dated]
+    assert undated and max(drawn[n] for n in undated) < min(drawn[n] for n in dated)
+    member = by_date[-1]
+    page.click_node(member)
+    assert page.js("kgView.network.getSelectedNodes()") == [member]
+    introduced = page.page.locator("#details li.introduced").all_inner_texts()
+    assert [t.split(" · listed ")[0] for t in introduced] == [p["title"] for p in view.graph.nodes[member]["introduced_by"]]
+    assert ("first listed " + view.graph.nodes[member]["first_listed"]) in page.page.locator("#details").inner_text()
     page.close()

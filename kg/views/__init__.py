@@ -19,8 +19,10 @@ from pathlib import Path
 
 from .page import script_json, to_html
 from .select import HARD_MAX_NODES, MAX_NODES, NODE_TYPES, View, dataset_papers, lineage, select
+from .timeline import families, timeline
 
-__all__ = ["HARD_MAX_NODES", "MAX_NODES", "NODE_TYPES", "View", "dataset_papers", "lineage", "save", "script_json", "select", "to_html"]
+__all__ = ["HARD_MAX_NODES", "MAX_NODES", "NODE_TYPES", "View", "dataset_papers", "families", "lineage", "save", "script_json",
+           "select", "timeline", "to_html"]
 
 
 def save(page: str, path: str | Path) -> Path:

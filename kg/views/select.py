@@ -16,7 +16,7 @@ view says so in `notice`, on the page and on the command line.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -36,6 +36,8 @@ class View:
     title: str
     notice: str = ""
     focus: str | None = None
+    positions: Mapping | None = None  # node → (x, y) when the view has its own layout (a timeline)
+    axis: tuple = ()  # ({"x": X, "label": TEXT}, …): a time axis drawn under the nodes
 
 
 def select(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
@@ -56,7 +58,7 @@ def select(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
         distance = dict.fromkeys(graph, 0)
     else:
         distance = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), focus, cutoff=depth)
-    chosen = [n for n in distance if n == focus or graph.nodes[n]["type"] in wanted]
+    chosen = [n for n in distance if n == focus or not types or graph.nodes[n]["type"] in wanted]  # no --types: every type
     sub = graph.subgraph(chosen)
     name = title or (f"{graph.nodes[focus].get('label') or focus} and its neighbourhood" if focus else "The whole graph")
     if len(chosen) <= max_nodes:
