@@ -103,9 +103,9 @@ def corpus_dir(work: Path, n: int) -> Path:
 
 
 def run_size(n: int, work: Path, workers: int, query_timeout: float) -> dict:
-    """`kg build` of n synthetic papers (kg.large_exports.build_large, as the CLI runs it), with its
+    """`kg build` of n synthetic papers (kg.folder.large.build_large, as the CLI runs it), with its
     stage timings; then the queries on the store it wrote."""
-    from kg.large_exports import build_large
+    from kg.folder.large import build_large
     from kg.store import open_store
 
     source = corpus_dir(work, n)

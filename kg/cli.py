@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from . import append as append_module, evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, views
+from . import evaluate, exports, folder, pipeline, push as push_module, query as query_module, server, views
 from .errors import KGError
-from .large_exports import LARGE_CORPUS_PAPERS, build_large, is_large
-from .sample import SAMPLE_DIR
+from .folder import LARGE_CORPUS_PAPERS
 
 EXIT_USAGE = 2
 
@@ -60,19 +59,17 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
     """
     started = time.perf_counter()
     try:
-        paths = sources or [SAMPLE_DIR]
-        where = {"workers": workers, "executor": executor, "scheduler": scheduler}
-        if not all_formats and is_large(paths):
-            built = build_large(paths, out_dir, progress=not quiet, **where)
-            if not quiet:
-                stages = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in built.seconds.items())
-                click.echo(f"built {built.papers:,} papers, {built.entities:,} artifacts, {built.repos:,} repositories; "
-                           f"{built.edges:,} edges, {built.triples:,} triples in {time.perf_counter() - started:.1f}s "
-                           f"({stages}) → graph.nt and store/ in {out_dir}/")
-            return
-        result = state.build(paths, out_dir, progress=not quiet, skip_bad=skip_bad, **where)
+        result = folder.build(sources, out_dir, progress=not quiet, skip_bad=skip_bad, large=False if all_formats else None,
+                              workers=workers, executor=executor, scheduler=scheduler)
     except KGError as err:
         _fail(err)
+    if isinstance(result, folder.LargeBuild):
+        if not quiet:
+            stages = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in result.seconds.items())
+            click.echo(f"built {result.papers:,} papers, {result.entities:,} artifacts, {result.repos:,} repositories; "
+                       f"{result.edges:,} edges, {result.triples:,} triples in {time.perf_counter() - started:.1f}s "
+                       f"({stages}) → graph.nt and store/ in {out_dir}/")
+        return
     _report_skipped(result)
     if not quiet:
         graph = result.graph
@@ -91,21 +88,24 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind ?NAME, a variable of the WHERE clause, to VALUE (an IRI if it starts with http(s)://, else a string). Repeatable.")
 @click.option("--store", "store_path", type=click.Path(path_type=Path),
-              help="Answer from the on-disk Oxigraph store at PATH (for large graphs); bulk-loaded from --graph if PATH does not exist.")
+              help="Answer from the on-disk Oxigraph store at PATH, loaded from --graph when it does not exist or the graph changed since (a large graph's folder answers from its own store without it).")
 def query(query: str, graph_path: Path, fmt: str, params: tuple[str, ...], store_path: Path | None) -> None:
     """Run a SPARQL QUERY (text, or a .rq file such as queries/papers-on-dataset.rq).
 
     The prefixes kg, schema, dcterms, cito, prov, skos, rdf, rdfs, xsd, owl are predefined.
     rdflib answers by default; --store answers from Oxigraph, with the same results.
 
+    A large graph's folder answers from its own Oxigraph store.
+
     Example: kg query queries/datasets-by-papers.rq --format csv --store .kg-store
     """
     try:
         bound = dict(_param(p) for p in params)
         if store_path is None:
-            backend = knowledge_graph.open_graph(graph_path).rdf
+            graph = folder.open_graph(graph_path)
+            backend = graph.store if graph.store is not None else graph.rdf
         else:
-            backend = knowledge_graph.open_or_load_store(store_path, graph_path, progress=True)
+            backend = folder.open_or_load_store(store_path, graph_path, progress=True)
         rows = query_module.run(backend, query_module.read_query(query), bound)
         click.echo(query_module.format_result(rows, fmt), nl=False)
     except KGError as err:
@@ -145,10 +145,7 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
     """
     started = time.perf_counter()
     try:
-        if append_module.is_large_graph(graph_dir):
-            result = append_module.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
-        else:
-            result = state.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
+        result = folder.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
     except KGError as err:
         _fail(err)
     _report_skipped(result)
@@ -157,7 +154,7 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
     known = f"{len(result.unchanged) + len(result.duplicates)} already in the graph"
     if not result.written:
         click.echo(f"nothing new ({known}); {graph_dir}/ unchanged")
-    elif isinstance(result, append_module.Appended):
+    elif isinstance(result, folder.Appended):
         click.echo(f"appended {len(result.changed)} file(s), {known}: {result.papers:,} new papers, {result.relisted:,} "
                    f"listed again, {result.entities:,} new artifacts; {result.triples:,} triples in "
                    f"{time.perf_counter() - started:.1f}s → graph.nt and store/ in {graph_dir}/ "
@@ -168,7 +165,7 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
                    f"{graph.nx.number_of_edges()} edges → {len(exports.EXPORT_FILES)} files in {graph_dir}/")
 
 
-def _report_skipped(result: state.Result) -> None:
+def _report_skipped(result: folder.Result) -> None:
     for name, same in result.duplicates:
         click.echo(f"kg: skipped {name}: same content as {same}", err=True)
     if result.bad:
@@ -199,7 +196,9 @@ def view(graph_path: Path, focus: str | None, depth: int, types: tuple[str, ...]
     Example: kg view --focus ImageNet --depth 1 --out imagenet.html
     """
     try:
-        graph = knowledge_graph.open_graph(graph_path)
+        graph = folder.open_graph(graph_path)
+        if focus:
+            graph = graph.around(focus, depth)  # a large graph: only the neighbourhood is read
         wanted = [t.strip() for group in types for t in group.split(",") if t.strip()]
         chosen = views.select(graph.nx, focus=graph.find(focus) if focus else None, depth=depth,
                               types=[t[:1].upper() + t[1:].lower() for t in wanted], max_nodes=max_nodes)
@@ -228,7 +227,7 @@ def eval_(gold: Path, graph_path: Path, error_limit: int) -> None:
     """
     try:
         rows = evaluate.load_gold(gold)
-        report = evaluate.score(rows, knowledge_graph.open_graph(graph_path))
+        report = evaluate.score(rows, folder.open_graph(graph_path))
     except KGError as err:
         _fail(err)
     click.echo(evaluate.format_table(report))
@@ -277,7 +276,8 @@ def push(endpoint: str, graph_path: Path, graph_iri: str, replace: bool, user: s
 
 @main.command()
 @click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
-              help="A folder written by `kg build`, or an RDF file, to serve (loaded into a temporary Oxigraph store).")
+              help="A folder written by `kg build`, or an RDF file, to serve (a large graph from its own store; "
+              "any other loaded into a temporary Oxigraph store).")
 @click.option("--store", "store_path", type=click.Path(path_type=Path),
               help="Serve this existing on-disk Oxigraph store instead of loading --graph.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes the endpoint to the network.")
@@ -294,7 +294,7 @@ def serve(graph_path: Path, store_path: Path | None, host: str, port: int, timeo
     Example: kg serve --graph exports --port 7878 --timeout 10
     """
     try:
-        server.serve(graph_path, store_path, host, port, timeout, workers,
+        server.serve(graph_path, store_path or folder.store_of(graph_path), host, port, timeout, workers,
                      ready=lambda url: click.echo(f"kg: serving SPARQL at {url} (Ctrl-C stops)", err=True))
     except KGError as err:
         _fail(err)

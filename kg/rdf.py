@@ -82,7 +82,7 @@ def _hash_iri(kind: str, *parts: object) -> str:
 
 def lines(corpus: Corpus, batch: bool = False) -> Iterator[str]:
     """Every triple of the corpus as an N-Triples line, streamed in a deterministic order, its
-    counts (kg.counts) last; a `batch` appended to a graph (kg.append) counts its own way.
+    counts (kg.counts) last; a `batch` appended to a graph (kg.folder.append) counts its own way.
 
     Lines are written as text directly: making rdflib terms and serialising them cost ~10×
     more, which matters at a million papers (~70M triples). `to_graph` reads these same
@@ -234,7 +234,7 @@ def ontology_lines() -> str:
 
 def write_ntriples(corpus: Corpus, out: IO[str], batch: bool = False) -> int:
     """Stream the ontology and every triple of the corpus into `out` as N-Triples; return how many.
-    A `batch` appended to a graph (kg.append) gets neither the ontology nor counts.
+    A `batch` appended to a graph (kg.folder.append) gets neither the ontology nor counts.
 
     Nothing is held besides the corpus and a buffer, so this works for graphs far larger
     than an rdflib Graph can hold. The order is that of `lines`, which is deterministic, so

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import kg
 from benchmarks.synthetic import write_corpus
-from kg import atomic
+from kg.folder import commit, small
 from kg.cli import main
 from kg.exports import EXPORT_FILES
 
@@ -119,6 +119,21 @@ def test_only_the_writer_lock_and_referenced_records_are_kept(tmp_path, listings
     run("build", path, "--out", graph, "-q")
     path.write_text(listings[1].read_text(encoding="utf-8"), encoding="utf-8")
     run("add", path, "--graph", graph, "-q")
-    record = atomic.read_record(graph)
+    record = commit.read_record(graph)
     stored = sorted(p.relative_to(graph / ".kg").as_posix() for p in (graph / ".kg").rglob("*") if p.is_file())
     assert stored == sorted(["lock", "state.json", *(s["records"] for s in record["state"]["sources"])])
+
+
+def test_the_code_hash_follows_extraction_code_only(tmp_path):
+    """An edit to the CLI must not make a graph refuse `kg add`; an edit to an extractor must."""
+    package = tmp_path / "kg"
+    shutil.copytree(Path(small.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = small.hash_of_code(package)
+    assert before == small.code_hash()
+    for name in ("cli.py", "server.py", "views/page.py", "folder/commit.py"):
+        with open(package / name, "a", encoding="utf-8") as handle:
+            handle.write("\n# an edit\n")
+    assert small.hash_of_code(package) == before
+    with open(package / "extract" / "relations.py", "a", encoding="utf-8") as handle:
+        handle.write("\n# an edit\n")
+    assert small.hash_of_code(package) != before

@@ -8,14 +8,14 @@ use to a reader. So above `LARGE_CORPUS_PAPERS` papers `kg build` writes only:
 - `store/`: an on-disk Oxigraph store bulk-loaded from it, which `kg query --store` answers
   on in milliseconds and any process can reopen in under a second;
 - `.kg/index.sqlite`: the titles, names, repositories and files in the graph, which
-  `kg add` resolves new papers against (kg.large_index, kg.append).
+  `kg add` resolves new papers against (kg.folder.index, kg.folder.append).
 
 The store's bulk loader starts with graph.nt and reads it as it is written
 (kg.store.load_as_written): on two cores it catches up while this process writes the index,
 instead of starting after both. The corpus is dropped as soon as graph.nt and the index are
-written. All are written under temporary names and moved into
-place only when all are complete; export files of an earlier, smaller build in the same
-folder are removed, so the folder never mixes two graphs.
+written. All are written into `.kg/pending/` and committed together by kg.folder.commit,
+under the writer lock; export files of an earlier, smaller build in the same folder go with
+their generation, so the folder never mixes two graphs.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -33,20 +33,19 @@ True
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from .atomic import META
-from .errors import InputError
-from .exports import EXPORT_FILES
-from .pipeline import build_corpus, paused_gc, timed
-from .rdf import write_ntriples
-from .sources import read_sources
-from .large_index import install_index, write_index
-from .store import load_as_written
+from ..errors import InputError
+from ..pipeline import build_corpus, paused_gc, timed
+from ..rdf import write_ntriples
+from ..sources import read_sources
+from ..store import load_as_written
+from . import commit
+from .index import write_index
+from .layout import ADDING, GRAPH_NT, INDEX_NAME, META, RECORDS, STORE
 
 LARGE_CORPUS_PAPERS = 5_000
 """Above this many papers, `kg build` writes N-Triples and an Oxigraph store instead of every format."""
@@ -83,42 +82,37 @@ class LargeBuild:
 def build_large(paths: Iterable[str | Path], out_dir: str | Path, progress: bool = True, workers: int = 1,
                 executor: str = "local", scheduler: str | None = None) -> LargeBuild:
     """Build the listings under `paths` into `graph.nt`, the Oxigraph store `store/` and the index for `kg add`
-    in `out_dir`, all or nothing.
+    in `out_dir`, all or nothing, under the folder's writer lock (kg.folder.commit).
 
     `workers`, `executor` and `scheduler` say where extraction runs (kg.pipeline.extract_records).
     """
     out, paths = Path(out_dir), list(paths)  # read twice: by the build, then for the index's file hashes
     seconds: dict[str, float] = {}
-    corpus = build_corpus(paths, progress, workers, executor, scheduler, timings=seconds)
-    counts = (len(corpus.papers), sum(len(p.sources) for p in corpus.papers.values()), len(corpus.entities),
-              len(corpus.repos), len(corpus.edges))
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build.", dir=out))
-    try:
-        with load_as_written(staging / "graph.nt", staging / STORE_DIR) as finish_load:
-            with timed(seconds, "write"), paused_gc(), \
-                    open(staging / "graph.nt", "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER) as handle:
-                triples = write_ntriples(corpus, handle)  # every line distinct: the store's count, without counting it
-            with timed(seconds, "index"):
-                write_index(corpus, staging, paths)
-            del corpus  # the only reference: freed while the loader catches up
-            with timed(seconds, "load"):
-                finish_load()
-        _replace(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with commit.locked(out):
+        commit.refuse_foreign(out, WRITES)  # before the work, not after it
+        corpus = build_corpus(paths, progress, workers, executor, scheduler, timings=seconds)
+        counts = (len(corpus.papers), sum(len(p.sources) for p in corpus.papers.values()), len(corpus.entities),
+                  len(corpus.repos), len(corpus.edges))
+        staging = commit.pending(out)
+        try:
+            with load_as_written(staging / GRAPH_NT, staging / STORE) as finish_load:
+                with timed(seconds, "write"), paused_gc(), \
+                        open(staging / GRAPH_NT, "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER) as handle:
+                    triples = write_ntriples(corpus, handle)  # every line distinct: the store's count, without counting it
+                with timed(seconds, "index"):
+                    (staging / INDEX_NAME).parent.mkdir()
+                    write_index(corpus, staging / INDEX_NAME, (staging / GRAPH_NT).stat().st_size, paths)
+                del corpus  # the only reference: freed while the loader catches up
+                with timed(seconds, "load"):
+                    finish_load()
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        commit.commit_locked(out, {}, {"state": None, "size": "large"},
+                             staged={GRAPH_NT: commit.GROWS, STORE: commit.DIRECTORY, INDEX_NAME: commit.GROWS},
+                             drop=[f"{META}/{RECORDS}", f"{META}/{ADDING}"])  # a small build's records, a killed add
     return LargeBuild(*counts, triples, seconds)
 
 
-def _replace(staging: Path, out: Path) -> None:
-    """Move the new graph.nt and store into `out`, dropping what an earlier build left there."""
-    old_store = out / STORE_DIR
-    if old_store.exists():
-        old_store.rename(staging / "old-store")
-    (staging / STORE_DIR).rename(old_store)
-    (staging / "graph.nt").replace(out / "graph.nt")
-    for name in EXPORT_FILES:
-        if name != "graph.nt":
-            (out / name).unlink(missing_ok=True)
-    shutil.rmtree(out / META, ignore_errors=True)  # a small build's state no longer describes the folder
-    install_index(staging, out)
+WRITES = (GRAPH_NT, STORE, INDEX_NAME)
+"""What a large build writes into its folder (kg.exports' other files of a small build go as stale)."""
