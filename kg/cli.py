@@ -76,7 +76,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
         counts = Counter(data["type"].lower() for _, data in graph.nx.nodes(data=True))
         summary = ", ".join(f"{n} {_plural(t)}" for t, n in sorted(counts.items()))
         click.echo(f"built {summary}; {graph.nx.number_of_edges()} edges, {len(graph.rdf)} triples "
-                   f"in {time.perf_counter() - started:.1f}s → {len(exports.EXPORT_FILES)} files in {out_dir}/")
+                   f"in {time.perf_counter() - started:.1f}s → {len(exports.WRITERS)} files in {out_dir}/")
 
 
 @main.command()
@@ -162,7 +162,7 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
     else:
         graph = result.graph
         click.echo(f"added {len(result.changed)} file(s), {known}; the graph has {graph.nx.number_of_nodes()} nodes, "
-                   f"{graph.nx.number_of_edges()} edges → {len(exports.EXPORT_FILES)} files in {graph_dir}/")
+                   f"{graph.nx.number_of_edges()} edges → {len(exports.WRITERS)} files in {graph_dir}/")
 
 
 def _report_skipped(result: folder.Result) -> None:

@@ -75,7 +75,7 @@ def edges_csv(graph: nx.MultiDiGraph) -> str:
     return out.getvalue()
 
 
-WRITERS: dict[str, Callable[[Graph, nx.MultiDiGraph], str]] = {
+WRITERS: dict[str, Callable[[Graph, nx.MultiDiGraph], str]] = {  # the files of a small graph's folder, and only these
     "graph.ttl": lambda rdf, g: turtle(rdf),
     "graph.nt": lambda rdf, g: ntriples(rdf),
     "graph.jsonld": lambda rdf, g: jsonld(rdf),
@@ -86,10 +86,6 @@ WRITERS: dict[str, Callable[[Graph, nx.MultiDiGraph], str]] = {
     "architecture-lineage.html": lambda rdf, g: views.to_html(views.lineage(g)),
     "dataset-papers.html": lambda rdf, g: views.to_html(views.dataset_papers(g)),
 }
-
-
-EXPORT_FILES = tuple(WRITERS)
-"""The files a small graph's folder holds: every writer's, and only those."""
 
 
 def makers(rdf: Graph, graph: nx.MultiDiGraph) -> dict[str, Callable[[], str]]:

@@ -276,7 +276,7 @@ class KnowledgeGraph:
         from .folder.commit import commit  # kg.folder builds on this module: imported when used
 
         commit(out_dir, exports.makers(self.rdf, self.nx), {"state": None})
-        return [Path(out_dir) / name for name in exports.EXPORT_FILES]
+        return [Path(out_dir) / name for name in exports.WRITERS]
 
 
 def build(paths: Iterable[str | Path], progress: bool = True, out: str | Path | None = None) -> KnowledgeGraph:

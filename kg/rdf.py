@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .counts import Counts, count
 from .ids import iri
-from .model import Corpus, Edge, ResolvedResult
+from .model import ENTITY_TYPES, RELATIONS, Corpus, Edge, ResolvedResult
 
 KG = Namespace("https://w3id.org/mlkg/ns#")
 SCHEMA = Namespace("https://schema.org/")
@@ -28,18 +28,9 @@ CITO = Namespace("http://purl.org/spar/cito/")
 ONTOLOGY_FILE = Path(__file__).parent / "ontology.ttl"
 PREFIXES = {"kg": KG, "schema": SCHEMA, "dcterms": DCTERMS, "cito": CITO, "prov": PROV, "skos": SKOS}
 
-CLASSES = {"dataset": KG.Dataset, "architecture": KG.Architecture, "method": KG.Method}
+CLASSES = {entity_type: KG[entity_type.title()] for entity_type in ENTITY_TYPES}
 EXTRA_CLASSES = {"dataset": SCHEMA.Dataset}
-PREDICATES = {
-    "introduces": KG.introduces,
-    "evaluatedOn": KG.evaluatedOn,
-    "trainedOn": KG.trainedOn,
-    "buildsOn": KG.buildsOn,
-    "comparesWith": KG.comparesWith,
-    "releasesCode": KG.releasesCode,
-    "variantOf": KG.variantOf,
-    "cites": CITO.cites,
-}
+PREDICATES = {name: PREFIXES[prefix][name] for name, prefix in RELATIONS.items()}
 
 
 def _n(term: URIRef) -> str:

@@ -12,7 +12,7 @@ import kg
 from benchmarks.synthetic import write_corpus
 from kg.folder import commit, small
 from kg.cli import main
-from kg.exports import EXPORT_FILES
+from kg.exports import WRITERS
 
 from test_robustness import snapshot
 
@@ -61,7 +61,7 @@ def test_adding_one_file_at_a_time_in_any_order_equals_one_build(tmp_path, listi
 
 def test_python_build_equals_cli_build(tmp_path, listings, full_build):
     kg.build(listings, progress=False).export(tmp_path)
-    for name in EXPORT_FILES:
+    for name in WRITERS:
         assert (tmp_path / name).read_bytes() == full_build[name], name
 
 

@@ -82,7 +82,7 @@ def test_a_build_of_any_size_keeps_the_users_files_beside_the_graph(tmp_path, mo
         monkeypatch.setattr(kg.folder.large, "LARGE_CORPUS_PAPERS", threshold)
         assert cli("build", "--out", out, "-q")[0] == 0
         assert (out / ".kg" / "notes.txt").read_text() == "notes" and (out / "README.md").read_text() == "readme"
-    assert sorted(p.name for p in out.iterdir()) == sorted([".kg", "README.md", *kg.exports.EXPORT_FILES])
+    assert sorted(p.name for p in out.iterdir()) == sorted([".kg", "README.md", *kg.exports.WRITERS])
     assert sorted(p.name for p in (out / ".kg").iterdir()) == ["lock", "notes.txt", "records", "state.json"]
 
 
@@ -212,3 +212,33 @@ def test_the_python_build_makes_a_large_graph(tmp_path, monkeypatch):
     assert commit.read_record(tmp_path / "big")["size"] == "large" and (tmp_path / "big" / "store").is_dir()
     assert graph.query(PAPERS).rows == [["310"]]
     assert json.loads((tmp_path / "big" / ".kg" / "state.json").read_text())["files"]["store"] == commit.DIRECTORY
+
+
+# One table of relations and node types; export files are the writers'.
+
+def test_a_writer_added_alone_is_written_recorded_and_counted(tmp_path, monkeypatch):
+    monkeypatch.setitem(kg.exports.WRITERS, "papers.txt",
+                        lambda rdf, g: "".join(f"{n}\n" for n, data in sorted(g.nodes(data=True)) if data["type"] == "Paper"))
+    code, stdout, _ = cli("build", "--out", tmp_path / "out")
+    assert code == 0 and f"→ {len(kg.exports.WRITERS)} files in" in stdout
+    assert len((tmp_path / "out" / "papers.txt").read_text().splitlines()) == 310
+    assert sorted(commit.read_record(tmp_path / "out")["files"]) == sorted(kg.exports.WRITERS)
+
+
+def test_every_relation_and_node_type_of_the_table_is_written_read_and_drawn():
+    from rdflib import RDF
+
+    from kg import model, rdf, views
+    from kg.graph import from_rdf
+
+    graph = rdf.new_graph()
+    nodes = [rdf.KG[f"n{i}"] for i in range(len(model.NODE_TYPES))]
+    for node, node_type in zip(nodes, model.NODE_TYPES):
+        graph.add((node, RDF.type, rdf.KG[node_type]))
+    for i, predicate in enumerate(rdf.PREDICATES.values()):
+        graph.add((nodes[i % len(nodes)], predicate, nodes[(i + 1) % len(nodes)]))
+    drawn = from_rdf(graph)
+    assert {key for _, _, key in drawn.edges(keys=True)} == set(model.RELATIONS) == set(rdf.PREDICATES)
+    assert {data["type"] for _, data in drawn.nodes(data=True)} == set(model.NODE_TYPES) == set(views.NODE_TYPES)
+    page = views.to_html(views.select(drawn))
+    assert all(f'"{relation}"' in page for relation in model.RELATIONS)

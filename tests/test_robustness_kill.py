@@ -20,14 +20,14 @@ import kg
 import kg.folder.large
 from benchmarks.synthetic import write_corpus
 from kg import folder
-from kg.exports import EXPORT_FILES
+from kg.exports import WRITERS
 from kg.folder import commit
 from kg.folder.index import Index
 from kg.folder.layout import index_path
 from kg.store import open_store
 
 KILLED = 137
-SMALL_STEPS = ["written", "recorded", *(f"installed {name}" for name in sorted(EXPORT_FILES)), "cleaned"]
+SMALL_STEPS = ["written", "recorded", *(f"installed {name}" for name in sorted(WRITERS)), "cleaned"]
 LARGE_STEPS = ["written", "recorded", "installed .kg/index.sqlite", "installed graph.nt", "installed store", "cleaned"]
 ADD_STEPS = ["journaled", "appended", "loaded", "committed", "cleaned"]
 
@@ -98,7 +98,7 @@ def test_a_small_build_killed_at_each_step_leaves_the_old_or_the_new_graph(corpo
     shutil.copytree(corpora / "small-old", work)
     old, new = generation(corpora / "small-old"), generation(corpora / "small-new")
     assert killed_at(step, "build", [corpora / "new"], work, large=False) == KILLED
-    for name in EXPORT_FILES:  # even before recovery, every file is one generation's, whole
+    for name in WRITERS:  # even before recovery, every file is one generation's, whole
         assert (work / name).read_bytes() in (old[name], new[name]), name
     assert len(kg.open(work).rdf) > 0  # a reader finishes the commit (or drops it) first
     now = generation(work)
