@@ -72,9 +72,9 @@ def base_graph(n: int, corpus: Path, work: Path, workers: int) -> tuple[Path, di
 
 def child_build(corpus: Path, out: Path, workers: int) -> None:
     """`kg build` of a large corpus; prints its seconds, with the index written at its end apart, as JSON."""
-    from kg.folder.large import build_large
+    from kg.folder import build
 
-    built = build_large([corpus], out, progress=False, workers=workers)
+    built = build([corpus], out, progress=False, large=True, workers=workers)
     print(json.dumps({"build_s": sum(built.seconds.values()), "index_s": built.seconds["index"], "papers": built.papers}))
 
 

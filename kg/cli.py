@@ -63,6 +63,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
                               workers=workers, executor=executor, scheduler=scheduler)
     except KGError as err:
         _fail(err)
+    _report_skipped(result)
     if isinstance(result, folder.LargeBuild):
         if not quiet:
             stages = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in result.seconds.items())
@@ -70,7 +71,6 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
                        f"{result.edges:,} edges, {result.triples:,} triples in {time.perf_counter() - started:.1f}s "
                        f"({stages}) → graph.nt and store/ in {out_dir}/")
         return
-    _report_skipped(result)
     if not quiet:
         graph = result.graph
         counts = Counter(data["type"].lower() for _, data in graph.nx.nodes(data=True))

@@ -25,10 +25,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..pipeline import paused_gc, timed
 from ..sample import SAMPLE_DIR
-from . import append, small
+from ..sources import expand
+from . import append, large as large_module, small
 from .append import Appended
-from .large import LARGE_CORPUS_PAPERS, LargeBuild, build_large, is_large
+from .large import LARGE_CORPUS_PAPERS, LargeBuild, build_large
 from .read import open_graph, open_or_load_store, recover, store_of
 from .small import Result
 
@@ -37,19 +39,25 @@ __all__ = ["LARGE_CORPUS_PAPERS", "Appended", "LargeBuild", "Result", "add", "bu
 
 
 def build(paths: Iterable[str | Path], out_dir: str | Path, progress: bool = True, skip_bad: bool = False,
-          large: bool | None = None, **where: Any) -> Result | LargeBuild:
+          large: bool | None = None, **where: Any) -> Result:
     """Build the listings under `paths` (none: the sample corpus) into the folder `out_dir`.
 
-    `large`: None picks the writers by size (above LARGE_CORPUS_PAPERS entries: a large
-    graph); True or False forces them (`kg build --all-formats` is False). `where`: where
-    extraction runs (`workers`, `executor`, `scheduler` of kg.pipeline.extract_records).
+    The files are listed, hashed and read once (a file with the content of another is
+    skipped, as `add` skips it); then `large`: None picks the writers by size (above
+    LARGE_CORPUS_PAPERS entries: a large graph, a LargeBuild result); True or False forces
+    them (`kg build --all-formats` is False). `where`: where extraction runs (`workers`,
+    `executor`, `scheduler` of kg.pipeline.extract_records).
     """
-    paths = list(paths) or [SAMPLE_DIR]
+    result = LargeBuild()
+    with paused_gc(), timed(result.seconds, "read"):
+        todo = small.triage(expand(list(paths) or [SAMPLE_DIR]), (), result)
+        records = small.read_listings(todo, result, skip_bad)
     if large is None:
-        large = is_large(paths)
+        large = sum(map(len, records.values())) > large_module.LARGE_CORPUS_PAPERS
     if large:
-        return build_large(paths, out_dir, progress=progress, **where)
-    return small.build(paths, out_dir, progress=progress, skip_bad=skip_bad, **where)
+        return build_large(todo, records, out_dir, result, progress=progress, **where)
+    return small.build(todo, records, out_dir, Result(result.changed, result.unchanged, result.duplicates, result.bad),
+                       progress=progress, **where)
 
 
 def add(paths: Iterable[str | Path], folder: str | Path, progress: bool = True, skip_bad: bool = False,

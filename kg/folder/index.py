@@ -19,23 +19,21 @@ the graph. Tables:
 >>> from kg.pipeline import build_corpus
 >>> from kg.sample import SAMPLE_DIR
 >>> path = Path(tempfile.mkdtemp()) / "index.sqlite"
->>> write_index(build_corpus([SAMPLE_DIR], progress=False), path, 0, [SAMPLE_DIR])
+>>> corpus = build_corpus([SAMPLE_DIR], progress=False)
+>>> write_index(corpus, path, 0, [StoredFile("sample.txt", "0" * 64, "", 310)])
 >>> index = Index(path)
 >>> index.entity(name_key("imagenet")).id, len(index.files()), index.nt_size
-('dataset/imagenet', 5, 0)
+('dataset/imagenet', 1, 0)
 """
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import KGError
 from ..model import Corpus, Entity
-from ..sources import expand
 from ..vocabulary import name_key
-from .commit import file_sha256
 from .small import StoredFile, code_hash
 
 FORMAT = "1"
@@ -50,19 +48,17 @@ CREATE TABLE files (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, entries INTEGER
 """
 
 
-def write_index(corpus: Corpus, path: Path, nt_size: int, listings: Iterable[str | Path]) -> None:
-    """Write the index of `corpus` (built from the files under `listings`, into a graph.nt of
-    `nt_size` bytes) at `path`.
+def write_index(corpus: Corpus, path: Path, nt_size: int, files: Iterable[StoredFile]) -> None:
+    """Write the index of `corpus` (built from the listing `files`, into a graph.nt of `nt_size`
+    bytes) at `path`.
 
     Written without a journal: it is a new file in a pending generation (kg.folder.commit).
     """
-    files = [(name, file_sha256(path)) for path, name in expand(listings)]
-    entries = Counter(source.path for paper in corpus.papers.values() for source in paper.sources)
     db = sqlite3.connect(path)
     try:
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
         with db:
-            insert(db, corpus, [StoredFile(name, sha, "", entries[name]) for name, sha in files], nt_size)
+            insert(db, corpus, files, nt_size)
     finally:
         db.close()
 

@@ -20,9 +20,10 @@ their generation, so the folder never mixes two graphs.
 >>> import tempfile
 >>> from pathlib import Path
 >>> from kg.sample import SAMPLE_DIR
+>>> from kg.folder import build
 >>> from kg.store import open_store
 >>> out = Path(tempfile.mkdtemp())
->>> built = build_large([SAMPLE_DIR], out, progress=False)
+>>> built = build([SAMPLE_DIR], out, progress=False, large=True)
 >>> built.papers, sorted(p.name for p in out.iterdir())
 (310, ['.kg', 'graph.nt', 'store'])
 >>> len(open_store(out / "store")) == built.triples
@@ -33,18 +34,17 @@ True
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
-from dataclasses import dataclass
-from itertools import islice
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
-from ..pipeline import build_corpus, paused_gc, timed
+from ..model import PaperRecord
+from ..pipeline import paused_gc, resolve_records, timed
 from ..rdf import write_ntriples
-from ..sources import read_sources
 from ..store import load_as_written
 from . import commit
 from .index import write_index
+from .small import Result, StoredFile
 from .layout import ADDING, GRAPH_NT, INDEX_NAME, META, RECORDS, STORE
 
 LARGE_CORPUS_PAPERS = 5_000
@@ -53,55 +53,50 @@ STORE_DIR = "store"
 WRITE_BUFFER = 1 << 20
 
 
-def is_large(paths: Iterable[str | Path]) -> bool:
-    """Whether the listings hold more than LARGE_CORPUS_PAPERS entries (reads no further than that).
+@dataclass
+class LargeBuild(Result):
+    """What a large build wrote, besides the files by outcome (kg.folder.small.Result), and where its
+    time went: wall-clock seconds per stage, in order. The bulk load starts with `write`, so
+    `load` is only what it needs after `index`."""
 
-    A bad input answers False: the build that follows reports it with its file and line (or
-    skips it under --skip-bad).
-    """
-    try:
-        return next(islice(read_sources(paths), LARGE_CORPUS_PAPERS, None), None) is not None
-    except InputError:
-        return False
-
-
-@dataclass(frozen=True)
-class LargeBuild:
-    """What a large build wrote, and where its time went: wall-clock seconds per stage, in order.
-    The bulk load starts with `write`, so `load` is only what it needs after `index`."""
-
-    papers: int
-    entries: int  # listing entries read (a paper listed twice is one paper, two entries)
-    entities: int
-    repos: int
-    edges: int
-    triples: int  # distinct triples in the store
-    seconds: dict[str, float]
+    papers: int = 0
+    entries: int = 0  # listing entries read (a paper listed twice is one paper, two entries)
+    entities: int = 0
+    repos: int = 0
+    edges: int = 0
+    triples: int = 0  # distinct triples in the store
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
-def build_large(paths: Iterable[str | Path], out_dir: str | Path, progress: bool = True, workers: int = 1,
-                executor: str = "local", scheduler: str | None = None) -> LargeBuild:
-    """Build the listings under `paths` into `graph.nt`, the Oxigraph store `store/` and the index for `kg add`
-    in `out_dir`, all or nothing, under the folder's writer lock (kg.folder.commit).
+def build_large(todo: Sequence[tuple[Path, str, str]], records: dict[str, list[PaperRecord]], out_dir: str | Path,
+                result: LargeBuild, progress: bool = True, workers: int = 1, executor: str = "local",
+                scheduler: str | None = None) -> LargeBuild:
+    """Build the listing files `todo` (as kg.folder.small.triage chose them, read by `read_listings`)
+    into `graph.nt`, the Oxigraph store `store/` and the index for `kg add` in `out_dir`, all
+    or nothing, under the folder's writer lock (kg.folder.commit).
 
     `workers`, `executor` and `scheduler` say where extraction runs (kg.pipeline.extract_records).
     """
-    out, paths = Path(out_dir), list(paths)  # read twice: by the build, then for the index's file hashes
-    seconds: dict[str, float] = {}
+    out, seconds = Path(out_dir), result.seconds
+    files = [StoredFile(name, sha, "", len(records[name])) for _, name, sha in todo]
+    flat = [record for name in records for record in records[name]]
+    result.changed = [name for _, name, _ in todo]
     with commit.locked(out):
         commit.refuse_foreign(out, WRITES)  # before the work, not after it
-        corpus = build_corpus(paths, progress, workers, executor, scheduler, timings=seconds)
-        counts = (len(corpus.papers), sum(len(p.sources) for p in corpus.papers.values()), len(corpus.entities),
-                  len(corpus.repos), len(corpus.edges))
+        corpus = resolve_records(flat, progress, workers, executor, scheduler, timings=seconds)
+        del flat
+        result.papers, result.entries, result.entities, result.repos, result.edges = (
+            len(corpus.papers), sum(len(p.sources) for p in corpus.papers.values()), len(corpus.entities),
+            len(corpus.repos), len(corpus.edges))
         staging = commit.pending(out)
         try:
             with load_as_written(staging / GRAPH_NT, staging / STORE) as finish_load:
                 with timed(seconds, "write"), paused_gc(), \
                         open(staging / GRAPH_NT, "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER) as handle:
-                    triples = write_ntriples(corpus, handle)  # every line distinct: the store's count, without counting it
+                    result.triples = write_ntriples(corpus, handle)  # every line distinct: the store's count
                 with timed(seconds, "index"):
                     (staging / INDEX_NAME).parent.mkdir()
-                    write_index(corpus, staging / INDEX_NAME, (staging / GRAPH_NT).stat().st_size, paths)
+                    write_index(corpus, staging / INDEX_NAME, (staging / GRAPH_NT).stat().st_size, files)
                 del corpus  # the only reference: freed while the loader catches up
                 with timed(seconds, "load"):
                     finish_load()
@@ -111,7 +106,8 @@ def build_large(paths: Iterable[str | Path], out_dir: str | Path, progress: bool
         commit.commit_locked(out, {}, {"state": None, "size": "large"},
                              staged={GRAPH_NT: commit.GROWS, STORE: commit.DIRECTORY, INDEX_NAME: commit.GROWS},
                              drop=[f"{META}/{RECORDS}", f"{META}/{ADDING}"])  # a small build's records, a killed add
-    return LargeBuild(*counts, triples, seconds)
+    result.written = True
+    return result
 
 
 WRITES = (GRAPH_NT, STORE, INDEX_NAME)

@@ -23,6 +23,7 @@ was written, every stored entry is extracted again (from the stored text: no fil
 >>> for day in ("mon", "tue"):
 ...     _ = (tmp / f"{day}.txt").write_text(f"{day.title()}Net\\n\\nWe propose {day.title()}Net. Experiments on ImageNet.\\n")
 >>> names = lambda files: [pathlib.Path(f).name for f in files]
+>>> from kg.folder import build
 >>> names(build([tmp / "mon.txt"], tmp / "graph", progress=False).changed)
 ['mon.txt']
 >>> result = add([tmp / "mon.txt", tmp / "tue.txt"], tmp / "graph", progress=False)
@@ -95,17 +96,15 @@ class Result:
     written: bool = False
 
 
-def build(paths: Iterable[str | Path], out_dir: str | Path, progress: bool = True, skip_bad: bool = False,
-          **where: Any) -> Result:
-    """Build the graph of the listings under `paths` into `out_dir`, with the state `add` extends.
+def build(todo: Sequence[tuple[Path, str, str]], records: dict[str, list[PaperRecord]], out_dir: str | Path,
+          result: Result, progress: bool = True, **where: Any) -> Result:
+    """Build the graph of the listing files `todo` (as `triage` chose them, read by `read_listings`)
+    into `out_dir`, with the state `add` extends (kg.folder.build reads them and calls this).
 
-    `skip_bad`: skip bad entries inside a file (listed in Result.bad) instead of stopping.
     `where`: where extraction runs (`workers`, `executor`, `scheduler` of
     `pipeline.extract_records`); it never changes the result.
     """
-    result = Result()
-    new = read_new(triage(expand(paths), (), result), result, skip_bad, progress, where)
-    _write(Path(out_dir), None, new, {}, False, result, progress)
+    _write(Path(out_dir), None, extract_new(todo, records, result, progress, where), {}, False, result, progress)
     return result
 
 
@@ -174,16 +173,23 @@ def triage(files: Sequence[tuple[Path, str]], sources: Sequence[StoredFile], res
     return todo
 
 
-def read_new(todo: Sequence[tuple[Path, str, str]], result: Result, skip_bad: bool, progress: bool,
-             where: dict[str, Any]) -> dict[str, tuple[StoredFile, list[Entry]]]:
-    """Read and extract the files `triage` chose: name → (source, entries); every file is read before any extraction."""
+def read_listings(todo: Sequence[tuple[Path, str, str]], result: Result, skip_bad: bool) -> dict[str, list[PaperRecord]]:
+    """The records of each file `triage` chose, by name: every file is read (once) before any extraction.
+
+    `skip_bad`: skip bad entries inside a file (listed in `result.bad`) instead of stopping.
+    """
 
     def skip(error: InputError) -> None:
         if not skip_bad:
             raise error
         result.bad.append(error)
 
-    records = {name: list(read_file(path, name, skip)) for path, name, _ in todo}  # every input checked first
+    return {name: list(read_file(path, name, skip)) for path, name, _ in todo}
+
+
+def extract_new(todo: Sequence[tuple[Path, str, str]], records: dict[str, list[PaperRecord]], result: Result,
+                progress: bool, where: dict[str, Any]) -> dict[str, tuple[StoredFile, list[Entry]]]:
+    """Extract from the records of the files `todo`: name → (source, entries)."""
     flat = [r for rs in records.values() for r in rs]
     extractions = iter(extract_records(flat, progress, **where) if flat else [])
     new: dict[str, tuple[StoredFile, list[Entry]]] = {}
@@ -192,6 +198,12 @@ def read_new(todo: Sequence[tuple[Path, str, str]], result: Result, skip_bad: bo
         new[name] = (StoredFile(name, sha, _records_name(name, sha), len(entries)), entries)
         result.changed.append(name)
     return new
+
+
+def read_new(todo: Sequence[tuple[Path, str, str]], result: Result, skip_bad: bool, progress: bool,
+             where: dict[str, Any]) -> dict[str, tuple[StoredFile, list[Entry]]]:
+    """Read and extract the files `triage` chose (what `add` does to new files, of any graph)."""
+    return extract_new(todo, read_listings(todo, result, skip_bad), result, progress, where)
 
 
 def _records_name(name: str, sha: str) -> str:
