@@ -46,7 +46,7 @@ from .layout import ADDING, GRAPH_NT, GRAPH_TTL, PENDING, STORE, index_path, met
 
 SOURCE = "kg-source.json"  # in a store kg loaded: what it was loaded from
 EDGES = [pyoxigraph.NamedNode(str(term)) for term in PREDICATES.values()]
-RDF_SUBJECT, RDF_OBJECT = pyoxigraph.NamedNode(str(RDF.subject)), pyoxigraph.NamedNode(str(RDF.object))
+RDF_SUBJECT, RDF_OBJECT, RDF_TYPE = (pyoxigraph.NamedNode(str(term)) for term in (RDF.subject, RDF.object, RDF.type))
 DERIVED = pyoxigraph.NamedNode(str(PROV.wasDerivedFrom))
 
 
@@ -112,8 +112,11 @@ def _large(folder: Path) -> KnowledgeGraph:
         return graph
 
     def lookup(name: str) -> str | None:
-        if name.startswith(("paper/", "dataset/", "architecture/", "method/", "https://github.com/")) and \
-                next(store.quads_for_pattern(pyoxigraph.NamedNode(iri(name)), None, None), None) is not None:
+        try:
+            node = pyoxigraph.NamedNode(iri(name))
+        except ValueError:  # a name with spaces is no node id
+            node = None
+        if node is not None and next(store.quads_for_pattern(node, RDF_TYPE, None), None) is not None:
             return name
         found = Index(index_path(folder))
         try:
