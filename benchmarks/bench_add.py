@@ -4,7 +4,7 @@ For each base size it builds the base once (`kg build` in a child process, extra
 --workers processes; reused on the next run while kg's code is the same), then on fresh
 copies of it:
 
-- runs the add in this process (`kg.append.add`), --runs times, and prints the median
+- runs the add in this process (`kg.folder.append.add`), --runs times, and prints the median
   seconds of every step: open (lock, store, index, checks), read + extract, resolve,
   render, dedupe (the triples the store already has), count (kg.counts), write (graph.nt),
   store load, index update (the machine is shared: the median of a few runs is steadier
@@ -53,8 +53,9 @@ def base_corpus(n: int, corpora: Path, work: Path) -> Path:
 
 def base_graph(n: int, corpus: Path, work: Path, workers: int) -> tuple[Path, dict]:
     """The large graph of `corpus` in work/base-N, built unless one of this kg code is there, and its build times."""
-    from kg.large_index import Index, index_path
-    from kg.state import code_hash
+    from kg.folder.index import Index
+    from kg.folder.layout import index_path
+    from kg.folder.small import code_hash
 
     out, times = work / f"base-{n}", work / f"base-{n}.json"
     if times.exists() and index_path(out).exists():
@@ -71,9 +72,9 @@ def base_graph(n: int, corpus: Path, work: Path, workers: int) -> tuple[Path, di
 
 def child_build(corpus: Path, out: Path, workers: int) -> None:
     """`kg build` of a large corpus; prints its seconds, with the index written at its end apart, as JSON."""
-    from kg.large_exports import build_large
+    from kg.folder import build
 
-    built = build_large([corpus], out, progress=False, workers=workers)
+    built = build([corpus], out, progress=False, large=True, workers=workers)
     print(json.dumps({"build_s": sum(built.seconds.values()), "index_s": built.seconds["index"], "papers": built.papers}))
 
 
@@ -102,8 +103,8 @@ def fresh_copy(base: Path, to: Path) -> Path:
 
 def run_base(n: int, args: argparse.Namespace) -> dict:
     """Every measurement for one base size."""
-    from kg import append
-    from kg.large_index import index_path
+    from kg.folder import append
+    from kg.folder.layout import index_path
 
     corpus = base_corpus(n, args.corpora, args.work)
     base, build = base_graph(n, corpus, args.work, args.workers)

@@ -103,9 +103,9 @@ def corpus_dir(work: Path, n: int) -> Path:
 
 
 def run_size(n: int, work: Path, workers: int, query_timeout: float) -> dict:
-    """`kg build` of n synthetic papers (kg.large_exports.build_large, as the CLI runs it), with its
+    """`kg build` of n synthetic papers (kg.folder.build, as the CLI runs it), with its
     stage timings; then the queries on the store it wrote."""
-    from kg.large_exports import build_large
+    from kg.folder import build
     from kg.store import open_store
 
     source = corpus_dir(work, n)
@@ -114,7 +114,7 @@ def run_size(n: int, work: Path, workers: int, query_timeout: float) -> dict:
     memory = TreeMemory()
     memory.start()
     started = time.perf_counter()
-    built = build_large([source], out, progress=False, workers=workers)
+    built = build([source], out, progress=False, large=True, workers=workers)
     tree_peak_mb = memory.stop()
     stages = {**built.seconds, "total": time.perf_counter() - started}
     print(f"{n:,} papers: " + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items()), file=sys.stderr, flush=True)

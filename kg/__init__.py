@@ -11,6 +11,7 @@ True
 ['t']
 """
 from .errors import InputError, KGError
-from .knowledge_graph import KnowledgeGraph, build, open_graph as open, sample_graph
+from .folder import open_graph as open
+from .knowledge_graph import KnowledgeGraph, build, sample_graph
 
 __all__ = ["KnowledgeGraph", "build", "open", "sample_graph", "InputError", "KGError"]

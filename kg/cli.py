@@ -8,12 +8,11 @@ from pathlib import Path
 
 import click
 
-from . import append as append_module, diff as diff_module, evaluate, exports, knowledge_graph, pipeline, push as push_module, query as query_module, server, state, validate as validate_module, views
-from . import enrich as enrich_module
+from . import diff as diff_module, enrich as enrich_module, evaluate, exports, folder, pipeline, push as push_module
+from . import query as query_module, server, validate as validate_module, views
 from .sources import FORMATS as SOURCE_FORMATS, ReadOptions, reading_with
 from .errors import KGError
-from .large_exports import LARGE_CORPUS_PAPERS, build_large, is_large
-from .sample import SAMPLE_DIR
+from .folder import LARGE_CORPUS_PAPERS
 
 EXIT_USAGE = 2
 
@@ -72,26 +71,24 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
 def _build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
            scheduler: str | None, all_formats: bool, started: float) -> None:
     try:
-        paths = sources or [SAMPLE_DIR]
-        where = {"workers": workers, "executor": executor, "scheduler": scheduler}
-        if not all_formats and is_large(paths):
-            built = build_large(paths, out_dir, progress=not quiet, **where)
-            if not quiet:
-                stages = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in built.seconds.items())
-                click.echo(f"built {built.papers:,} papers, {built.entities:,} artifacts, {built.repos:,} repositories; "
-                           f"{built.edges:,} edges, {built.triples:,} triples in {time.perf_counter() - started:.1f}s "
-                           f"({stages}) → graph.nt and store/ in {out_dir}/")
-            return
-        result = state.build(paths, out_dir, progress=not quiet, skip_bad=skip_bad, **where)
+        result = folder.build(sources, out_dir, progress=not quiet, skip_bad=skip_bad, large=False if all_formats else None,
+                              workers=workers, executor=executor, scheduler=scheduler)
     except KGError as err:
         _fail(err)
     _report_skipped(result)
+    if isinstance(result, folder.LargeBuild):
+        if not quiet:
+            stages = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in result.seconds.items())
+            click.echo(f"built {result.papers:,} papers, {result.entities:,} artifacts, {result.repos:,} repositories; "
+                       f"{result.edges:,} edges, {result.triples:,} triples in {time.perf_counter() - started:.1f}s "
+                       f"({stages}) → graph.nt and store/ in {out_dir}/")
+        return
     if not quiet:
         graph = result.graph
         counts = Counter(data["type"].lower() for _, data in graph.nx.nodes(data=True))
         summary = ", ".join(f"{n} {_plural(t)}" for t, n in sorted(counts.items()))
         click.echo(f"built {summary}; {graph.nx.number_of_edges()} edges, {len(graph.rdf)} triples "
-                   f"in {time.perf_counter() - started:.1f}s → {len(exports.EXPORT_FILES)} files in {out_dir}/")
+                   f"in {time.perf_counter() - started:.1f}s → {len(exports.WRITERS)} files in {out_dir}/")
 
 
 @main.command()
@@ -103,21 +100,24 @@ def _build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind ?NAME, a variable of the WHERE clause, to VALUE (an IRI if it starts with http(s)://, else a string). Repeatable.")
 @click.option("--store", "store_path", type=click.Path(path_type=Path),
-              help="Answer from the on-disk Oxigraph store at PATH (for large graphs); bulk-loaded from --graph if PATH does not exist.")
+              help="Answer from the on-disk Oxigraph store at PATH, loaded from --graph when it does not exist or the graph changed since (a large graph's folder answers from its own store without it).")
 def query(query: str, graph_path: Path, fmt: str, params: tuple[str, ...], store_path: Path | None) -> None:
     """Run a SPARQL QUERY (text, or a .rq file such as queries/papers-on-dataset.rq).
 
     The prefixes kg, schema, dcterms, cito, prov, skos, rdf, rdfs, xsd, owl are predefined.
     rdflib answers by default; --store answers from Oxigraph, with the same results.
 
+    A large graph's folder answers from its own Oxigraph store.
+
     Example: kg query queries/datasets-by-papers.rq --format csv --store .kg-store
     """
     try:
         bound = dict(_param(p) for p in params)
         if store_path is None:
-            backend = knowledge_graph.open_graph(graph_path).rdf
+            graph = folder.open_graph(graph_path)
+            backend = graph.store if graph.store is not None else graph.rdf
         else:
-            backend = knowledge_graph.open_or_load_store(store_path, graph_path, progress=True)
+            backend = folder.open_or_load_store(store_path, graph_path, progress=True)
         rows = query_module.run(backend, query_module.read_query(query), bound)
         click.echo(query_module.format_result(rows, fmt), nl=False)
     except KGError as err:
@@ -157,10 +157,7 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
     """
     started = time.perf_counter()
     try:
-        if append_module.is_large_graph(graph_dir):
-            result = append_module.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
-        else:
-            result = state.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
+        result = folder.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
     except KGError as err:
         _fail(err)
     _report_skipped(result)
@@ -169,7 +166,7 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
     known = f"{len(result.unchanged) + len(result.duplicates)} already in the graph"
     if not result.written:
         click.echo(f"nothing new ({known}); {graph_dir}/ unchanged")
-    elif isinstance(result, append_module.Appended):
+    elif isinstance(result, folder.Appended):
         click.echo(f"appended {len(result.changed)} file(s), {known}: {result.papers:,} new papers, {result.relisted:,} "
                    f"listed again, {result.entities:,} new artifacts; {result.triples:,} triples in "
                    f"{time.perf_counter() - started:.1f}s → graph.nt and store/ in {graph_dir}/ "
@@ -177,7 +174,7 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
     else:
         graph = result.graph
         click.echo(f"added {len(result.changed)} file(s), {known}; the graph has {graph.nx.number_of_nodes()} nodes, "
-                   f"{graph.nx.number_of_edges()} edges → {len(exports.EXPORT_FILES)} files in {graph_dir}/")
+                   f"{graph.nx.number_of_edges()} edges → {len(exports.WRITERS)} files in {graph_dir}/")
 
 
 @main.command()
@@ -203,10 +200,9 @@ def enrich(graph_dir: Path, source: str, save_path: Path | None, cache_dir: Path
     save_path = save_path or Path(f"kg-enrich-{source}{enrich_module.SAVED_AS[source]}")
     client = enrich_module.Client(enrich_module.SERVICES[source], cache_dir, api_url)
     try:
-        saved = enrich_module.collect(knowledge_graph.open_graph(graph_dir), source, save_path, client, progress=not quiet)
+        saved = enrich_module.collect(folder.open_graph(graph_dir), source, save_path, client, progress=not quiet)
         if saved:
-            is_large = append_module.is_large_graph(graph_dir)
-            result = (append_module.add if is_large else state.add)([save_path], graph_dir, progress=not quiet, skip_bad=True)
+            result = folder.add([save_path], graph_dir, progress=not quiet, skip_bad=True)
     except KGError as err:
         _fail(err)
     finally:
@@ -219,7 +215,7 @@ def enrich(graph_dir: Path, source: str, save_path: Path | None, cache_dir: Path
         _report_skipped(result)
 
 
-def _report_skipped(result: state.Result) -> None:
+def _report_skipped(result: folder.Result) -> None:
     for name, same in result.duplicates:
         click.echo(f"kg: skipped {name}: same content as {same}", err=True)
     if result.bad:
@@ -250,7 +246,9 @@ def view(graph_path: Path, focus: str | None, depth: int, types: tuple[str, ...]
     Example: kg view --focus ImageNet --depth 1 --out imagenet.html
     """
     try:
-        graph = knowledge_graph.open_graph(graph_path)
+        graph = folder.open_graph(graph_path)
+        if focus:
+            graph = graph.around(focus, depth)  # a large graph: only the neighbourhood is read
         wanted = [t.strip() for group in types for t in group.split(",") if t.strip()]
         chosen = views.select(graph.nx, focus=graph.find(focus) if focus else None, depth=depth,
                               types=[t[:1].upper() + t[1:].lower() for t in wanted], max_nodes=max_nodes)
@@ -286,7 +284,7 @@ def timeline(graph_path: Path, family: str | None, out_file: Path) -> None:
     Example: kg timeline --family ViT --out vit-timeline.html
     """
     try:
-        graph = knowledge_graph.open_graph(graph_path)
+        graph = folder.open_graph(graph_path)
         chosen = views.timeline(graph.nx, graph.find(family) if family else None)
         _save(views.to_html(chosen), out_file)
     except KGError as err:
@@ -313,7 +311,7 @@ def diff(old_dir: Path, new_dir: Path, out_file: Path | None) -> None:
     try:
         if out_file is not None and out_file.suffix.lower() not in (".md", ".html"):
             raise KGError(f"--out {out_file}: expected a file name ending in .md or .html")
-        found = diff_module.digest(knowledge_graph.open_graph(old_dir).nx, knowledge_graph.open_graph(new_dir).nx)
+        found = diff_module.digest(folder.open_graph(old_dir).nx, folder.open_graph(new_dir).nx)
         names = {"old_name": str(old_dir), "new_name": str(new_dir)}
         if out_file is None:
             click.echo(diff_module.to_markdown(found, **names), nl=False)
@@ -341,7 +339,7 @@ def eval_(gold: Path, graph_path: Path, error_limit: int) -> None:
     """
     try:
         rows = evaluate.load_gold(gold)
-        report = evaluate.score(rows, knowledge_graph.open_graph(graph_path))
+        report = evaluate.score(rows, folder.open_graph(graph_path))
     except KGError as err:
         _fail(err)
     click.echo(evaluate.format_table(report))
@@ -390,7 +388,8 @@ def push(endpoint: str, graph_path: Path, graph_iri: str, replace: bool, user: s
 
 @main.command()
 @click.option("--graph", "graph_path", default="exports", show_default=True, type=click.Path(path_type=Path),
-              help="A folder written by `kg build`, or an RDF file, to serve (loaded into a temporary Oxigraph store).")
+              help="A folder written by `kg build`, or an RDF file, to serve (a large graph from its own store; "
+              "any other loaded into a temporary Oxigraph store).")
 @click.option("--store", "store_path", type=click.Path(path_type=Path),
               help="Serve this existing on-disk Oxigraph store instead of loading --graph.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes the endpoint to the network.")
@@ -407,7 +406,7 @@ def serve(graph_path: Path, store_path: Path | None, host: str, port: int, timeo
     Example: kg serve --graph exports --port 7878 --timeout 10
     """
     try:
-        server.serve(graph_path, store_path, host, port, timeout, workers,
+        server.serve(graph_path, store_path or folder.store_of(graph_path), host, port, timeout, workers,
                      ready=lambda url: click.echo(f"kg: serving SPARQL at {url} (Ctrl-C stops)", err=True))
     except KGError as err:
         _fail(err)

@@ -108,7 +108,7 @@ def count(corpus: Corpus) -> Counts:
 
 
 class Before(Protocol):
-    """A graph as it was before an add (kg.append answers from its store); predicates and counts by local name."""
+    """A graph as it was before an add (kg.folder.append answers from its store); predicates and counts by local name."""
 
     def objects(self, node: str, predicate: str) -> set[str]: ...
     def subjects(self, predicate: str, node: str) -> set[str]: ...

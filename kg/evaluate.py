@@ -22,10 +22,10 @@ from pathlib import Path
 
 from .errors import InputError
 from .knowledge_graph import KnowledgeGraph
+from .model import ENTITY_RELATIONS
 
-RELATIONS = {"introduces": "introduces", "evaluated_on": "evaluatedOn", "trained_on": "trainedOn",
-             "builds_on": "buildsOn", "compares_with": "comparesWith"}
-"""Gold key → graph predicate."""
+RELATIONS = {re.sub(r"([A-Z])", r"_\1", name).lower(): name for name in ENTITY_RELATIONS}
+"""Gold key (the relation in snake case: evaluated_on) → graph predicate (kg.model.ENTITY_RELATIONS)."""
 MODES = ("strict", "lenient")
 _GITHUB = re.compile(r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.I)
 

@@ -1,7 +1,8 @@
 """Writing the graph into a folder in every format: Turtle, N-Triples, JSON-LD, GraphML, CSV, HTML.
 
-All files are replaced together by `kg.atomic.commit`: a failure, or a kill at any instant,
-leaves either the previous exports or the new ones, never a mix or a truncated file.
+`WRITERS` lists every file and how to make it; the folder (kg.folder) writes them all together
+by one commit (kg.folder.commit): a failure, or a kill at any instant, leaves either the
+previous exports or the new ones, never a mix or a truncated file.
 """
 from __future__ import annotations
 
@@ -9,16 +10,11 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 import networkx as nx
 from rdflib import Graph
 
-from . import atomic, views
-
-EXPORT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html",
-                "architecture-lineage.html", "dataset-papers.html", "architecture-timeline.html")
-
+from . import views
 
 def turtle(rdf: Graph) -> str:
     return rdf.serialize(format="turtle")
@@ -92,7 +88,7 @@ def edges_csv(graph: nx.MultiDiGraph) -> str:
     return out.getvalue()
 
 
-WRITERS: dict[str, Callable[[Graph, nx.MultiDiGraph], str]] = {
+WRITERS: dict[str, Callable[[Graph, nx.MultiDiGraph], str]] = {  # the files of a small graph's folder, and only these
     "graph.ttl": lambda rdf, g: turtle(rdf),
     "graph.nt": lambda rdf, g: ntriples(rdf),
     "graph.jsonld": lambda rdf, g: jsonld(rdf),
@@ -109,14 +105,3 @@ WRITERS: dict[str, Callable[[Graph, nx.MultiDiGraph], str]] = {
 def makers(rdf: Graph, graph: nx.MultiDiGraph) -> dict[str, Callable[[], str]]:
     """Export file name → a function that makes its text (called one at a time, to bound memory)."""
     return {name: (lambda writer=writer: writer(rdf, graph)) for name, writer in WRITERS.items()}
-
-
-def write_all(rdf: Graph, graph: nx.MultiDiGraph, out_dir: str | Path) -> list[Path]:
-    """Write every export into `out_dir` (created if needed), all or nothing.
-
-    A plain export keeps no build state, so `kg add` cannot extend it (`kg build` writes the
-    same files plus the state: see kg.state).
-    """
-    out = Path(out_dir)
-    atomic.commit(out, makers(rdf, graph), {"state": None})
-    return [out / name for name in WRITERS]

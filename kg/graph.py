@@ -15,9 +15,10 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .ids import node_id
+from .model import NODE_TYPES
 from .rdf import KG, PREDICATES
 
-NODE_CLASSES = {KG.Paper: "Paper", KG.Dataset: "Dataset", KG.Architecture: "Architecture", KG.Method: "Method", KG.Repository: "Repository"}
+NODE_CLASSES = {KG[node_type]: node_type for node_type in NODE_TYPES}
 EDGE_PREDICATES = {uri: name for name, uri in PREDICATES.items()}
 
 

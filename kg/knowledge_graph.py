@@ -15,8 +15,8 @@ kg.errors.KGError: no node named 'ImagNet'; did you mean 'ImageNet' (dataset/ima
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,13 +25,12 @@ import pyoxigraph
 from rapidfuzz import fuzz, process, utils
 from rdflib import Graph
 
-from . import atomic, exports, rdf as rdf_module
+from . import exports, rdf as rdf_module
 from .errors import KGError
 from .graph import from_rdf
 from .pipeline import build_corpus
 from .query import Rows, run
 from .sample import SAMPLE_DIR
-from .store import graph_file, load_store, open_store
 from .vocabulary import name_key
 
 LINEAGE = {"buildsOn", "variantOf"}
@@ -47,16 +46,56 @@ class Lineage(NamedTuple):
 
 class KnowledgeGraph:
     """The graph twice: `nx` (networkx.MultiDiGraph) for Python, `rdf` (rdflib.Graph) for SPARQL,
-    and optionally `store` (a pyoxigraph.Store holding the same triples) to answer SPARQL faster."""
+    and optionally `store` (a pyoxigraph.Store holding the same triples) to answer SPARQL faster.
 
-    def __init__(self, rdf: Graph, store: pyoxigraph.Store | None = None):
-        self.rdf = rdf
+    `rdf` may be a function that loads the graph: a large graph (kg.folder) answers SPARQL and
+    `find` from its store and index at once, and reads `graph.nt` into `rdf` and `nx` (seconds
+    per 100k triples) only when they are asked for. `lookup` (name → node id) then stands in
+    for the table of names made from `nx`, and `cut` reads a neighbourhood from the store.
+    """
+
+    def __init__(self, rdf: Graph | Callable[[], Graph], store: pyoxigraph.Store | None = None,
+                 lookup: Callable[[str], str | None] | None = None,
+                 cut: Callable[[str, int], Graph] | None = None):
+        if isinstance(rdf, Graph):
+            self.rdf = rdf
+        else:
+            self._load = rdf
         self.store = store
-        self.nx: nx.MultiDiGraph = from_rdf(rdf)
-        self._names: dict[str, str] = {}
+        self._lookup, self._cut = lookup, cut
+
+    @cached_property
+    def rdf(self) -> Graph:  # set in __init__ when given, loaded here on first use when not
+        return self._load()
+
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph:
+        return from_rdf(self.rdf)
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
         for node, data in sorted(self.nx.nodes(data=True)):
             for name in (data.get("label", ""), *data.get("aliases", []), node):
-                self._names.setdefault(name_key(name), node)
+                names.setdefault(name_key(name), node)
+        return names
+
+    def _loaded(self) -> bool:
+        return "nx" in self.__dict__
+
+    def around(self, name: str, depth: int) -> KnowledgeGraph:
+        """The graph within `depth` edges of a node, either direction: a graph small enough to draw.
+
+        A graph in memory is its own neighbourhood (kg.views.select cuts it); a large graph
+        reads only the neighbourhood from its store.
+
+        >>> g = sample_graph()
+        >>> g.around("DeiT", 1) is g
+        True
+        """
+        if self._cut is None or self._loaded():
+            return self
+        return KnowledgeGraph(self._cut(self.find(name), depth))
 
     def find(self, name: str) -> str:
         """The node id for an id, label or alias, in any case or hyphenation.
@@ -69,6 +108,14 @@ class KnowledgeGraph:
         >>> g.find("image net"), g.find("RESNET 50")
         ('dataset/imagenet', 'architecture/resnet-50')
         """
+        if self._lookup is not None and "nx" not in self.__dict__:
+            node = self._lookup(name)
+            if node is not None:
+                return node
+        if self._lookup is not None and not self._loaded():
+            node = self._lookup(name)
+            if node is not None:
+                return node
         node = name if name in self.nx else self._names.get(name_key(name))
         if node is None:
             raise KGError(f"no node named {name!r}; did you mean {self._suggest(name)}")
@@ -221,41 +268,30 @@ class KnowledgeGraph:
         return run(self.store if self.store is not None else self.rdf, sparql, params)
 
     def export(self, out_dir: str | Path) -> list[Path]:
-        """Write every export format into `out_dir`."""
-        return exports.write_all(self.rdf, self.nx, out_dir)
+        """Write every export format into `out_dir`, all or nothing (kg.folder.commit).
+
+        A plain export keeps no build state, so `kg add` cannot extend it (`kg build` writes
+        the same files plus the state: see kg.folder.small).
+        """
+        from .folder.commit import commit  # kg.folder builds on this module: imported when used
+
+        commit(out_dir, exports.makers(self.rdf, self.nx), {"state": None})
+        return [Path(out_dir) / name for name in exports.WRITERS]
 
 
-def build(paths: Iterable[str | Path], progress: bool = True) -> KnowledgeGraph:
-    """Build the graph of the listings under `paths` (files or folders)."""
-    return KnowledgeGraph(rdf_module.to_graph(build_corpus(paths, progress=progress)))
+def build(paths: Iterable[str | Path], progress: bool = True, out: str | Path | None = None) -> KnowledgeGraph:
+    """Build the graph of the listings under `paths` (files or folders).
 
-
-def open_graph(path: str | Path, store: str | Path | None = None) -> KnowledgeGraph:
-    """Load a graph written by `kg build`: a folder holding graph.ttl, or an RDF file.
-
-    With `store`, SPARQL goes to the on-disk Oxigraph store at that path, bulk-loaded from
-    `path` first if it does not exist yet (see `open_or_load_store`).
+    With `out`, the graph is written into that folder as `kg build` writes it (kg.folder.build:
+    every format, or above its size threshold a large graph of graph.nt and a store) and
+    opened from there; without, it is made in memory.
     """
-    source = path = Path(path)
-    if path.is_dir():
-        atomic.recover(path)  # finish a `kg build` that was killed mid-write before reading
-        path = path / "graph.ttl"
-    if not path.is_file():
-        raise KGError(f"{path}: no graph there; build one with `kg build --out DIR`")
-    graph = rdf_module.new_graph()
-    try:
-        graph.parse(path)
-    except Exception as err:  # rdflib raises parser-specific errors
-        raise KGError(f"{path}: not a readable RDF graph ({str(err).splitlines()[0]})") from None
-    return KnowledgeGraph(graph, None if store is None else open_or_load_store(store, source))
+    if out is None:
+        return KnowledgeGraph(rdf_module.to_graph(build_corpus(paths, progress=progress)))
+    from . import folder  # kg.folder builds on this module: imported when used
 
-
-def open_or_load_store(store: str | Path, graph: str | Path, progress: bool = False) -> pyoxigraph.Store:
-    """The Oxigraph store at `store`, bulk-loaded from `graph` (a `kg build` folder or RDF file)
-    when it does not exist yet. An existing store is used as it is: delete it to reload."""
-    if Path(store).exists():
-        return open_store(store)
-    return load_store([graph_file(graph)], store, progress=progress)
+    folder.build(paths, out, progress=progress)
+    return folder.open_graph(out)
 
 
 @lru_cache(maxsize=1)

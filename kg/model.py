@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ENTITY_TYPES = ("dataset", "architecture", "method")
+NODE_TYPES = ("Paper", "Dataset", "Architecture", "Method", "Repository")
+"""Every node type, named as the ontology's classes (kg:Paper, …): the table kg.rdf, kg.graph and kg.views read."""
+
+ENTITY_TYPES = tuple(node_type.lower() for node_type in NODE_TYPES[1:4])
 """Entity types an extractor may assign, lower case as in the annotation guidelines."""
 
-ENTITY_RELATIONS = ("introduces", "evaluatedOn", "trainedOn", "buildsOn", "comparesWith")
+RELATIONS = {"introduces": "kg", "evaluatedOn": "kg", "trainedOn": "kg", "buildsOn": "kg", "comparesWith": "kg",
+             "releasesCode": "kg", "variantOf": "kg", "cites": "cito"}
+"""Every relation (edge) of the graph, by its predicate's local name → the prefix of its
+namespace (kg.rdf.PREFIXES): the one table kg.rdf, kg.graph, kg.views and kg.evaluate read."""
+
+ENTITY_RELATIONS = tuple(RELATIONS)[:5]
 """Paper → entity relations, named as the ontology's predicates."""
 
 ID_SCHEMES = ("arxiv", "doi", "openalex", "s2", "pwc")

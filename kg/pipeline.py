@@ -52,10 +52,21 @@ def build_corpus(paths: Iterable[str | Path], progress: bool = True, workers: in
     given, receives the seconds spent reading, extracting and resolving (for benchmarks).
     """
     timings = {} if timings is None else timings
+    with paused_gc(), timed(timings, "read"):
+        records = list(read_sources(paths))  # all read first: a bad input stops the build before work starts
+    return resolve_records(records, progress, workers, executor, scheduler, timings)
+
+
+def resolve_records(records: list[PaperRecord], progress: bool = True, workers: int = 1, executor: str = "local",
+                    scheduler: str | None = None, timings: dict[str, float] | None = None) -> Corpus:
+    """Extract from every record and resolve the corpus: the step after reading, for `kg build` of any size.
+
+    `records` is sorted in place into resolve's order, so that resolve takes each extraction
+    as it comes and never holds them all.
+    """
+    timings = {} if timings is None else timings
     with paused_gc():
-        with timed(timings, "read"):
-            records = list(read_sources(paths))  # all read first: a bad input stops the build before work starts
-        records.sort(key=source_order)  # resolve's order, so that it can take each extraction as it comes
+        records.sort(key=source_order)
         extractions = iter_extractions(records, progress, workers, executor, scheduler)
         started = time.perf_counter()
         corpus = resolve(zip(records, _timed(extractions, timings, "extract")), load(), presorted=True)

@@ -7,7 +7,7 @@ is streamed from disk, not loaded into memory. Every failure is a one-line KGErr
 
 >>> push("no/such/folder", "http://127.0.0.1:8890/sparql-graph-crud-auth")
 Traceback (most recent call last):
-kg.errors.KGError: no/such/folder/graph.nt: no graph there; build one with `kg build --out DIR`
+kg.errors.KGError: no/such/folder: no graph there; expected a folder written by `kg build` or an RDF file
 >>> push("exports", "ftp://127.0.0.1/data")
 Traceback (most recent call last):
 kg.errors.KGError: ftp://127.0.0.1/data: expected the http:// or https:// URL of a Graph Store Protocol endpoint
@@ -29,6 +29,8 @@ import httpx
 from tqdm import tqdm
 
 from .errors import KGError
+from .folder import recover
+from .store import graph_file as store_graph_file
 
 DEFAULT_GRAPH_IRI = "https://w3id.org/mlkg/graph"
 MEDIA_TYPES = {".nt": "application/n-triples", ".ttl": "text/turtle"}
@@ -51,12 +53,11 @@ class Pushed:
 
 
 def graph_file(path: str | Path) -> Path:
-    """The file to send: a folder written by `kg build` gives its graph.nt."""
+    """The file to send: a folder written by `kg build` (any size) gives its graph.nt."""
     path = Path(path)
-    if path.is_dir() or (not path.exists() and not path.suffix):
-        path = path / "graph.nt"
-    if not path.is_file():
-        raise KGError(f"{path}: no graph there; build one with `kg build --out DIR`")
+    if path.is_dir():
+        recover(path)  # a killed `kg add` must not be sent half-appended
+    path = store_graph_file(path)
     if path.suffix not in MEDIA_TYPES:
         raise KGError(f"{path}: expected an N-Triples (.nt) or Turtle (.ttl) file")
     return path

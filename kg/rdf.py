@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .counts import Counts, count
 from .ids import iri, slug
-from .model import CURATED_EXTRACTORS, Corpus, Edge, RepoFacts, ResolvedResult, Source
+from .model import CURATED_EXTRACTORS, ENTITY_TYPES, RELATIONS, Corpus, Edge, RepoFacts, ResolvedResult, Source
 
 KG = Namespace("https://w3id.org/mlkg/ns#")
 SCHEMA = Namespace("https://schema.org/")
@@ -31,18 +31,9 @@ CITO = Namespace("http://purl.org/spar/cito/")
 ONTOLOGY_FILE = Path(__file__).parent / "ontology.ttl"
 PREFIXES = {"kg": KG, "schema": SCHEMA, "dcterms": DCTERMS, "cito": CITO, "prov": PROV, "skos": SKOS}
 
-CLASSES = {"dataset": KG.Dataset, "architecture": KG.Architecture, "method": KG.Method}
+CLASSES = {entity_type: KG[entity_type.title()] for entity_type in ENTITY_TYPES}
 EXTRA_CLASSES = {"dataset": SCHEMA.Dataset}
-PREDICATES = {
-    "introduces": KG.introduces,
-    "evaluatedOn": KG.evaluatedOn,
-    "trainedOn": KG.trainedOn,
-    "buildsOn": KG.buildsOn,
-    "comparesWith": KG.comparesWith,
-    "releasesCode": KG.releasesCode,
-    "variantOf": KG.variantOf,
-    "cites": CITO.cites,
-}
+PREDICATES = {name: PREFIXES[prefix][name] for name, prefix in RELATIONS.items()}
 
 
 def _n(term: URIRef) -> str:
@@ -92,7 +83,7 @@ def _hash_iri(kind: str, *parts: object) -> str:
 
 def lines(corpus: Corpus, batch: bool = False) -> Iterator[str]:
     """Every triple of the corpus as an N-Triples line, streamed in a deterministic order, its
-    counts (kg.counts) last; a `batch` appended to a graph (kg.append) counts its own way.
+    counts (kg.counts) last; a `batch` appended to a graph (kg.folder.append) counts its own way.
 
     Lines are written as text directly: making rdflib terms and serialising them cost ~10×
     more, which matters at a million papers (~70M triples). `to_graph` reads these same
@@ -302,7 +293,7 @@ def ontology_lines() -> str:
 
 def write_ntriples(corpus: Corpus, out: IO[str], batch: bool = False) -> int:
     """Stream the ontology and every triple of the corpus into `out` as N-Triples; return how many.
-    A `batch` appended to a graph (kg.append) gets neither the ontology nor counts.
+    A `batch` appended to a graph (kg.folder.append) gets neither the ontology nor counts.
 
     Nothing is held besides the corpus and a buffer, so this works for graphs far larger
     than an rdflib Graph can hold. The order is that of `lines`, which is deterministic, so

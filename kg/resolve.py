@@ -13,7 +13,7 @@
   another paper of the corpus introduces cites that paper;
 - results: each reported number is tied to its dataset node (and its model node, if any).
 
-The same rules resolve new records onto a graph that already exists (kg.append): an
+The same rules resolve new records onto a graph that already exists (kg.folder.append): an
 `Existing` answers which titles, names and repositories the graph already has, so that
 they keep their node, and which papers introduce each entity (for cites).
 """
@@ -33,7 +33,7 @@ from .vocabulary import Vocabulary, load, name_key
 class Existing:
     """What a graph already holds, asked while resolving new records onto it; by default nothing.
 
-    `resolve` of a whole corpus starts from nothing. Adding to a large graph (kg.append)
+    `resolve` of a whole corpus starts from nothing. Adding to a large graph (kg.folder.append)
     answers from the graph's index and store, so that a known title or name keeps the node
     it has rather than getting a second one.
     """

@@ -34,7 +34,7 @@ from tqdm import tqdm
 
 from .errors import KGError
 
-# The RDF files `kg build` writes, fastest to load first (N-Triples needs no prefix state).
+# The RDF files `kg build` writes (kg.exports.WRITERS), fastest to load first (N-Triples needs no prefix state).
 GRAPH_FILES = ("graph.nt", "graph.ttl", "graph.jsonld")
 FORMATS = {
     ".nt": pyoxigraph.RdfFormat.N_TRIPLES,

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 import kg
 from benchmarks.synthetic import write_corpus
-from kg import atomic
+from kg.folder import commit, small
 from kg.cli import main
-from kg.exports import EXPORT_FILES
+from kg.exports import WRITERS
 
 from test_robustness import snapshot
 
@@ -61,7 +61,7 @@ def test_adding_one_file_at_a_time_in_any_order_equals_one_build(tmp_path, listi
 
 def test_python_build_equals_cli_build(tmp_path, listings, full_build):
     kg.build(listings, progress=False).export(tmp_path)
-    for name in EXPORT_FILES:
+    for name in WRITERS:
         assert (tmp_path / name).read_bytes() == full_build[name], name
 
 
@@ -119,6 +119,21 @@ def test_only_the_writer_lock_and_referenced_records_are_kept(tmp_path, listings
     run("build", path, "--out", graph, "-q")
     path.write_text(listings[1].read_text(encoding="utf-8"), encoding="utf-8")
     run("add", path, "--graph", graph, "-q")
-    record = atomic.read_record(graph)
+    record = commit.read_record(graph)
     stored = sorted(p.relative_to(graph / ".kg").as_posix() for p in (graph / ".kg").rglob("*") if p.is_file())
     assert stored == sorted(["lock", "state.json", *(s["records"] for s in record["state"]["sources"])])
+
+
+def test_the_code_hash_follows_extraction_code_only(tmp_path):
+    """An edit to the CLI must not make a graph refuse `kg add`; an edit to an extractor must."""
+    package = tmp_path / "kg"
+    shutil.copytree(Path(small.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = small.hash_of_code(package)
+    assert before == small.code_hash()
+    for name in ("cli.py", "server.py", "views/page.py", "folder/commit.py"):
+        with open(package / name, "a", encoding="utf-8") as handle:
+            handle.write("\n# an edit\n")
+    assert small.hash_of_code(package) == before
+    with open(package / "extract" / "relations.py", "a", encoding="utf-8") as handle:
+        handle.write("\n# an edit\n")
+    assert small.hash_of_code(package) != before

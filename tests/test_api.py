@@ -6,7 +6,7 @@ import pytest
 
 import kg
 from kg.ids import node_id
-from kg.knowledge_graph import open_or_load_store
+from kg.folder import open_or_load_store
 from kg.query import read_query, run
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
@@ -71,5 +71,7 @@ def test_open_with_an_oxigraph_store_answers_like_rdflib(sample_graph, tmp_path)
     assert with_store.store is not None and (tmp_path / "store").is_dir()
     assert with_store.query(query) == sample_graph.query(query)
     del with_store
-    reopened = open_or_load_store(tmp_path / "store", tmp_path / "nothing-needed-when-the-store-exists")
+    loaded = (tmp_path / "store" / "kg-source.json").stat().st_mtime_ns
+    reopened = open_or_load_store(tmp_path / "store", tmp_path / "out")  # the same graph: not loaded again
     assert run(reopened, query) == sample_graph.query(query)
+    assert (tmp_path / "store" / "kg-source.json").stat().st_mtime_ns == loaded

@@ -13,15 +13,16 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF
 
-import kg.large_exports
-import kg.large_index
+import kg.folder.index
+import kg.folder.large
 from benchmarks.synthetic import write_corpus
-from kg import append
+from kg.folder import append
 from kg.cli import main
 from kg.counts import BUILDING, FAMILY_PAPERS, FAMILY_REPOS, USING
 from kg.extract import extract
 from kg.ids import iri, paper_id
-from kg.large_index import Index, index_path, insert
+from kg.folder.index import Index, insert
+from kg.folder.layout import index_path
 from kg.model import PaperRecord, Source
 from kg.query import run
 from kg.rdf import KG, write_ntriples
@@ -71,7 +72,7 @@ def corpus(tmp_path_factory) -> Path:
     write_corpus(40, root / "new", seed=12, per_file=20)
     relisted = next(read_sources([root / "base"]))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.large_exports, "LARGE_CORPUS_PAPERS", 100)
+        patch.setattr(kg.folder.large, "LARGE_CORPUS_PAPERS", 100)
         assert cli("build", root / "base", "--out", root / "graph", "-q") == (0, "", [])
     (introduced,), = rows(root / "graph", """SELECT ?label WHERE { ?paper kg:introduces ?e . ?e rdfs:label ?label
         FILTER NOT EXISTS { ?other kg:introduces ?e FILTER(?other != ?paper) } } ORDER BY ?label LIMIT 1""")
@@ -99,7 +100,7 @@ def full(corpus, tmp_path_factory) -> Path:
     """`kg build` of every file at once: the canonical graph an append is compared with."""
     out = tmp_path_factory.mktemp("full") / "graph"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.large_exports, "LARGE_CORPUS_PAPERS", 100)
+        patch.setattr(kg.folder.large, "LARGE_CORPUS_PAPERS", 100)
         assert cli("build", corpus / "base", corpus / "new", corpus / "links.jsonl", "--out", out, "-q") == (0, "", [])
     return out
 
@@ -118,7 +119,7 @@ def test_an_append_gives_the_papers_and_edges_of_a_full_build(corpus, graph, ful
     appended = triples[len(base) - 1 : -1]
     assert triples[: len(base) - 1] == base[:-1] and len(set(appended)) == len(appended) and not set(appended) & set(base)
     assert len(set(triples)) - 1 == len(open_store(graph / "store"))
-    # This corpus meets none of the differences kg/append.py lists, so even every triple is the build's, and
+    # This corpus meets none of the differences kg/folder/append.py lists, so even every triple is the build's, and
     # the others are the counts (kg.counts) the add raised, kept at their old, smaller value:
     built = set((full / "graph.nt").read_text(encoding="utf-8").split("\n"))
     assert built <= set(triples)
@@ -148,7 +149,7 @@ def test_a_new_spelling_of_a_known_name_is_an_alias_and_the_label_stays(corpus, 
     entity = """SELECT ?label ?alias WHERE { ?paper dcterms:title "Respelled" ; kg:comparesWith ?e .
                 ?e rdfs:label ?label OPTIONAL { ?e skos:altLabel ?alias } }"""
     assert cli("add", respelled, "--graph", graph, "-q") == (0, "", [])
-    assert rows(graph, entity) == [(name, spelled)]  # a full build may relabel it by majority: see kg/append.py
+    assert rows(graph, entity) == [(name, spelled)]  # a full build may relabel it by majority: see kg/folder/append.py
 
 
 def test_a_title_already_in_the_graph_gets_a_new_source_not_a_second_node(corpus, graph):
@@ -211,7 +212,7 @@ def test_a_failure_after_the_store_load_is_undone(corpus, graph, monkeypatch):
         insert(db, *args)
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(kg.large_index, "insert", fail_midway)
+    monkeypatch.setattr(kg.folder.index, "insert", fail_midway)
     before = fingerprint(graph)
     assert cli("add", corpus / "new", "--graph", graph) == (
         2, "", [f"kg: error: {graph}: cannot add to the graph (disk I/O error); it is unchanged"])
@@ -248,7 +249,7 @@ def test_an_add_killed_after_its_commit_only_leaves_files_to_delete(corpus, grap
 
 
 def test_evidence_and_result_nodes_are_named_after_their_subject():
-    """kg/append.py does not look up nodes whose IRI hashes a new paper: kg.rdf must keep hashing it in."""
+    """kg/folder/append.py does not look up nodes whose IRI hashes a new paper: kg.rdf must keep hashing it in."""
     abstract = "We propose OkNet. OkNet reaches 80.1% top-1 accuracy on ImageNet."
     records = [PaperRecord(title, abstract, Source("x.txt", line)) for line, title in ((1, "First"), (3, "Second"))]
     out = io.StringIO()
@@ -268,4 +269,4 @@ def test_add_says_what_is_missing_in_one_line(corpus, tmp_path):
     (tmp_path / "store").mkdir()
     code, _, messages = cli("add", corpus / "links.jsonl", "--graph", tmp_path)
     assert code == 2 and len(messages) == 1
-    assert messages[0].startswith(f"kg: error: {tmp_path}/.kg/index.sqlite: no index of the large graph there")
+    assert messages[0].startswith(f"kg: error: {tmp_path}: no graph built by `kg build` there (expected .kg/state.json)")

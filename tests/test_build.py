@@ -9,7 +9,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import kg
-from kg.exports import EXPORT_FILES
+from kg.exports import WRITERS
 from kg.rdf import KG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +63,7 @@ def test_ontology_terms_used_are_declared(sample_graph):
 
 def test_committed_exports_equal_a_fresh_build(tmp_path, sample_graph):
     sample_graph.export(tmp_path)
-    for name in EXPORT_FILES:
+    for name in WRITERS:
         committed = ROOT / "exports" / name
         assert committed.exists(), f"exports/{name} is missing: run `kg build`"
         assert committed.read_bytes() == (tmp_path / name).read_bytes(), f"exports/{name} is stale: run `kg build`"
@@ -74,7 +74,7 @@ def test_build_is_deterministic_across_processes(tmp_path, sample_graph):
     sample_graph.export(tmp_path / "here")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-m", "kg.cli", "build", "-q", "--out", str(tmp_path / "there")], check=True, env=env)
-    for name in EXPORT_FILES:
+    for name in WRITERS:
         assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "there" / name).read_bytes(), name
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kg.large_exports
+import kg.folder.large
 from benchmarks.synthetic import write_corpus
 from kg.counts import FAMILY_PAPERS, FAMILY_REPOS, count, grown
 from kg.model import Corpus, Edge, Entity, Paper
@@ -56,7 +56,7 @@ def test_adds_keep_the_counts_their_edges_give(tmp_path):
     write_corpus(240, tmp_path / "base", seed=21, per_file=120)
     write_corpus(90, tmp_path / "more", seed=22, per_file=30)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.large_exports, "LARGE_CORPUS_PAPERS", 100)
+        patch.setattr(kg.folder.large, "LARGE_CORPUS_PAPERS", 100)
         assert cli("build", tmp_path / "base", "--out", tmp_path / "graph", "-q") == (0, "", [])
     (repo,), = run(open_store(tmp_path / "graph" / "store"), "SELECT ?r WHERE { ?p kg:releasesCode ?r } ORDER BY ?r LIMIT 1").rows
     relisted = [record.title for record in islice(read_sources([tmp_path / "base"]), 3)]

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from kg import state
+from kg.folder import build
 from kg.cli import main
 from kg.errors import InputError
 from kg.sources import read_sources
@@ -35,7 +35,7 @@ def base_graph(tmp_path_factory) -> Path:
     """A small built graph, to add bad input to."""
     root = tmp_path_factory.mktemp("base")
     (root / "good.txt").write_text(GOOD, encoding="utf-8")
-    state.build([root / "good.txt"], root / "graph", progress=False)
+    build([root / "good.txt"], root / "graph", progress=False)
     return root / "graph"
 
 

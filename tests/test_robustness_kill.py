@@ -1,146 +1,152 @@
-"""Crash safety: a `kg build` killed with SIGKILL at any point leaves the previous graph or the new one, whole."""
+"""Crash safety: a writer killed at every named step of the commit protocol, for every folder size.
+
+Each kill is deterministic: the writer runs in a child process whose
+`kg.folder.commit.checkpoint` ends it (`os._exit`, no cleanup, like SIGKILL) at one named step. The folder is then checked against its commit record: before the commit
+point a reader sees the previous generation, from it on the new one, whole, and every file
+the record names has the fingerprint it records.
+"""
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from filelock import FileLock
 from test_robustness import GOOD, snapshot
 
 import kg
+import kg.folder.large
 from benchmarks.synthetic import write_corpus
-from kg import atomic, state
-from kg.cli import main
-from kg.exports import EXPORT_FILES
+from kg import folder
+from kg.exports import WRITERS
+from kg.folder import commit
+from kg.folder.index import Index
+from kg.folder.layout import index_path
+from kg.store import open_store
 
-KILL_AT = (0.6, 0.85, 0.97)  # fractions of a full build's wall time
+KILLED = 137
+SMALL_STEPS = ["written", "recorded", *(f"installed {name}" for name in sorted(WRITERS)), "cleaned"]
+LARGE_STEPS = ["written", "recorded", "installed .kg/index.sqlite", "installed graph.nt", "installed store", "cleaned"]
+ADD_STEPS = ["journaled", "appended", "loaded", "committed", "cleaned"]
 
 
-def committed(folder: Path) -> dict[str, bytes]:
-    """The exports, the commit record and the records files it refers to (not garbage left by a kill)."""
-    files = snapshot(folder)
-    record = atomic.read_record(folder)
-    keep = {*EXPORT_FILES, ".kg/state.json", *(f".kg/{s['records']}" for s in record["state"]["sources"])}
-    return {name: data for name, data in files.items() if name in keep}
+def killed_at(step: str, command: str, paths: list[Path], out: Path, **options: object) -> int:
+    """Run `kg.folder.<command>(paths, out, **options)` in a new process that dies at `step`: its exit code
+    (KILLED if it got there). A new interpreter, not a fork: Oxigraph's threads do not survive a fork."""
+    child = multiprocessing.get_context("spawn").Process(
+        target=_die_at, args=(step, kg.folder.large.LARGE_CORPUS_PAPERS, command, paths, out, options))
+    child.start()
+    child.join()
+    return child.exitcode
+
+
+def _die_at(step: str, threshold: int, command: str, paths: list[Path], out: Path, options: dict) -> None:
+    def stop(reached: str) -> None:
+        if reached == step:
+            os._exit(KILLED)
+
+    commit.checkpoint = stop
+    kg.folder.large.LARGE_CORPUS_PAPERS = threshold
+    getattr(folder, command)(paths, out, progress=False, **options)
+
+
+def generation(folder: Path) -> dict[str, object]:
+    """What a reader sees, checked against the record: each file it names by content (a store by its triples)."""
+    folder_ = Path(folder)
+    record = commit.read_record(folder_)
+    volatile = ("generation", "stale")  # a large generation's token is random; what went stale depends on the one before
+    seen: dict[str, object] = {".kg/state.json": {k: v for k, v in record.items() if k not in volatile}}
+    for name, fingerprint in sorted(record["files"].items()):
+        path = folder_ / name
+        if fingerprint == commit.DIRECTORY:
+            store = open_store(path)
+            seen[name] = hashlib.sha256("".join(sorted(f"{q}\n" for q in store)).encode()).hexdigest()
+            del store
+        elif fingerprint == commit.GROWS:
+            seen[name] = path.read_bytes()
+        else:
+            assert commit.file_sha256(path) == fingerprint, name
+            seen[name] = path.read_bytes()
+    for source in (record.get("state") or {}).get("sources", []):
+        seen[f".kg/{source['records']}"] = (folder_ / ".kg" / source["records"]).read_bytes()
+    assert not (folder_ / ".kg" / "pending").exists()
+    return seen
 
 
 @pytest.fixture(scope="module")
-def generations(tmp_path_factory):
-    """A small previous graph, and the listings of a bigger new one with the bytes a finished build gives."""
+def corpora(tmp_path_factory) -> Path:
+    """Listings of an old and a new graph, and the folders each gives at each size (built without a kill)."""
     root = tmp_path_factory.mktemp("kill")
     (root / "old.txt").write_text(GOOD, encoding="utf-8")
-    state.build([root / "old.txt"], root / "old", progress=False)
-    listings = write_corpus(60, root / "new-listings", per_file=30, seed=3)
-    shutil.copytree(root / "old", root / "new")
-    started = time.perf_counter()
-    build = _start(listings, root / "new")
-    assert build.wait(timeout=120) == 0, build.stderr.read()
-    return root, listings, time.perf_counter() - started
+    write_corpus(130, root / "new", per_file=65, seed=3)
+    write_corpus(20, root / "more", per_file=20, seed=4)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kg.folder.large, "LARGE_CORPUS_PAPERS", 100)
+        folder.build([root / "old.txt"], root / "small-old", progress=False)
+        folder.build([root / "new"], root / "small-new", progress=False, large=False)
+        folder.build([root / "new"], root / "large-new", progress=False)
+        shutil.copytree(root / "large-new", root / "large-added")
+        folder.add([root / "more"], root / "large-added", progress=False)
+    return root
 
 
-def _start(listings: list[Path], out: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "build", *map(str, listings), "--out", str(out), "-q"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parents[1])
-
-
-def test_sigkill_at_any_point_leaves_the_old_or_the_new_graph_whole(tmp_path, generations):
-    root, listings, seconds = generations
-    old, new = committed(root / "old"), committed(root / "new")
-    outcomes = []
-    for fraction in KILL_AT:
-        work = tmp_path / f"kill-{fraction}"
-        shutil.copytree(root / "old", work)
-        build = _start(listings, work)
-        time.sleep(seconds * fraction)
-        build.send_signal(signal.SIGKILL)
-        build.wait()
-        for name in EXPORT_FILES:  # even before recovery, every file is one generation's, whole
-            assert (work / name).read_bytes() in (old[name], new[name]), (fraction, name)
-        atomic.recover(work)
-        now = committed(work)
-        assert now in (old, new), fraction
-        outcomes.append("old" if now == old else "new")
-        graph = kg.open(work)  # loadable, and the build state still extends it
-        assert len(graph.rdf) > 0
-        assert not state.add([root / "old.txt"] if now == old else listings, work, progress=False).written
-    assert "old" in outcomes, f"every kill came after the build finished: {outcomes}"
-
-
-@pytest.mark.parametrize("moved", range(len(EXPORT_FILES) + 1))
-def test_recovery_from_every_point_between_the_commit_and_the_last_rename(tmp_path, generations, moved):
-    """The states a kill after the commit point can leave: `moved` files renamed, the rest still pending."""
-    root, _, _ = generations
+@pytest.mark.parametrize("step", SMALL_STEPS)
+def test_a_small_build_killed_at_each_step_leaves_the_old_or_the_new_graph(corpora, tmp_path, step):
     work = tmp_path / "graph"
-    shutil.copytree(root / "old", work)
-    (work / ".kg" / "pending").mkdir()
-    for index, name in enumerate(EXPORT_FILES):
-        shutil.copy(root / "new" / name, (work if index < moved else work / ".kg" / "pending") / name)
-    shutil.copy(root / "new" / ".kg" / "state.json", work / ".kg" / "state.json")
-    for records in (root / "new" / ".kg" / "records").iterdir():
-        shutil.copy(records, work / ".kg" / "records" / records.name)
-    atomic.recover(work)
-    assert committed(work) == committed(root / "new") and not (work / ".kg" / "pending").exists()
+    shutil.copytree(corpora / "small-old", work)
+    old, new = generation(corpora / "small-old"), generation(corpora / "small-new")
+    assert killed_at(step, "build", [corpora / "new"], work, large=False) == KILLED
+    for name in WRITERS:  # even before recovery, every file is one generation's, whole
+        assert (work / name).read_bytes() in (old[name], new[name]), name
+    assert len(kg.open(work).rdf) > 0  # a reader finishes the commit (or drops it) first
+    now = generation(work)
+    assert now == (old if step == "written" else new)
+    assert not folder.add([corpora / ("old.txt" if now == old else "new")], work, progress=False).written
 
 
-@pytest.mark.parametrize("written", range(len(EXPORT_FILES) + 1))
-def test_recovery_from_every_point_before_the_commit(tmp_path, generations, written):
-    """The states a kill before the commit point can leave: some new files pending, the last one cut short."""
-    root, _, _ = generations
+@pytest.mark.parametrize("step", LARGE_STEPS)
+@pytest.mark.parametrize("before", ["small-old", "large-added"])
+def test_a_large_build_killed_at_each_step_leaves_the_old_or_the_new_graph(corpora, tmp_path, monkeypatch, before, step):
+    monkeypatch.setattr(kg.folder.large, "LARGE_CORPUS_PAPERS", 100)
     work = tmp_path / "graph"
-    shutil.copytree(root / "old", work)
-    (work / ".kg" / "pending").mkdir()
-    for name in EXPORT_FILES[:written]:
-        shutil.copy(root / "new" / name, work / ".kg" / "pending" / name)
-    if written < len(EXPORT_FILES):
-        data = (root / "new" / EXPORT_FILES[written]).read_bytes()
-        (work / ".kg" / "pending" / EXPORT_FILES[written]).write_bytes(data[: len(data) // 2])
+    shutil.copytree(corpora / before, work)
+    (work / ".kg" / "notes.txt").write_text("mine")  # the user's: never touched
+    old, new = generation(corpora / before), generation(corpora / "large-new")
+    assert killed_at(step, "build", [corpora / "new"], work) == KILLED
+    folder.recover(work)
+    now = generation(work)
+    assert now == (old if step == "written" else new)
+    assert (work / ".kg" / "notes.txt").read_text() == "mine"
+    if now == new:  # nothing of the previous generation stays beside the new one
+        assert sorted(p.name for p in work.iterdir()) == [".kg", "graph.nt", "store"]
+
+
+@pytest.mark.parametrize("step", ADD_STEPS)
+def test_a_large_add_killed_at_each_step_is_undone_or_kept_by_the_next_reader(corpora, tmp_path, step):
+    work = tmp_path / "graph"
+    shutil.copytree(corpora / "large-new", work)
+    old, new = generation(corpora / "large-new"), generation(corpora / "large-added")
+    papers = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }"
+    assert killed_at(step, "add", [corpora / "more"], work) == KILLED
+    graph = kg.open(work)  # a reader: finishes or undoes the add before answering
+    expected = new if step in ("committed", "cleaned") else old
+    assert graph.query(papers).rows == kg.open(corpora / ("large-added" if expected is new else "large-new")).query(papers).rows
+    del graph
+    index = Index(index_path(work))
+    assert index.nt_size == (work / "graph.nt").stat().st_size
+    index.close()
+    assert {k: v for k, v in generation(work).items() if k != ".kg/state.json"} == \
+        {k: v for k, v in expected.items() if k != ".kg/state.json"}  # the record does not change with an add
+
+
+def test_a_kill_between_two_writes_of_one_file_leaves_no_half_file(corpora, tmp_path):
+    """A commit record half written (a killed `write_file`) is a stray temporary file, dropped by recovery."""
+    work = tmp_path / "graph"
+    shutil.copytree(corpora / "small-old", work)
+    before = snapshot(work)
     (work / ".kg" / ".state.json.x1.tmp").write_text('{"half a commit record')
-    atomic.recover(work)
-    assert snapshot(work) == snapshot(root / "old")
-
-
-@pytest.fixture
-def small_disk(tmp_path):
-    """A file system with room for one small graph, not for a second one pending beside it."""
-    (tmp_path / "measure.txt").write_text(GOOD, encoding="utf-8")
-    state.build([tmp_path / "measure.txt"], tmp_path / "measure", progress=False)
-    one_graph = sum(f.stat().st_size for f in (tmp_path / "measure").rglob("*") if f.is_file())
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    size = f"size={one_graph * 3 // 2 // 1024 + 64}k"
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", size, "tmpfs", str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs to fill up (needs root): {done.stderr.strip()}")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
-
-
-def test_a_full_disk_is_one_line_and_leaves_the_previous_graph(tmp_path, small_disk):
-    (tmp_path / "old.txt").write_text(GOOD, encoding="utf-8")
-    graph = small_disk / "graph"
-    state.build([tmp_path / "old.txt"], graph, progress=False)
-    before = snapshot(graph)
-    (tmp_path / "new.txt").write_text(GOOD.replace("FooNet", "BarNet"), encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", str(tmp_path / "old.txt"), str(tmp_path / "new.txt"), "--out", str(graph), "-q"])
-    assert result.exit_code == 2
-    assert result.output.strip() == f"kg: error: {graph}: cannot write the graph (No space left on device); the previous one is unchanged"
-    assert snapshot(graph) == before and not (graph / ".kg" / "pending").exists()
-    assert kg.open(graph).query("SELECT ?t WHERE { ?p dcterms:title ?t }").rows == [["FooNet: Faster Nets"]]
-
-
-def test_a_second_writer_is_refused_while_one_is_writing(tmp_path, generations):
-    root, _, _ = generations
-    graph = tmp_path / "graph"
-    shutil.copytree(root / "old", graph)
-    before = snapshot(graph)
-    with FileLock(graph / ".kg" / "lock"):  # what a running `kg build` or `kg add` holds
-        result = CliRunner().invoke(main, ["build", str(root / "old.txt"), "--out", str(graph), "-q"])
-    assert result.exit_code == 2
-    assert result.output.strip() == f"kg: error: {graph}: another kg process is writing this graph; try again when it is done"
-    assert snapshot(graph) == before
+    folder.recover(work)  # nothing pending: a reader leaves the stray file to the next writer
+    folder.build([corpora / "old.txt"], work, progress=False)
+    assert snapshot(work) == before

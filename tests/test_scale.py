@@ -7,6 +7,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 import kg.cli
+import kg.folder.large
 from kg.pipeline import build_corpus
 from kg.rdf import to_graph, write_ntriples
 from kg.sample import SAMPLE_DIR
@@ -50,11 +51,11 @@ def test_large_build_writes_ntriples_and_a_store_and_drops_stale_formats(tmp_pat
     out = tmp_path / "out"
     assert CliRunner().invoke(kg.cli.main, ["build", "--out", str(out), "--quiet"]).exit_code == 0
     assert (out / "graph.html").exists() and not (out / "store").exists()
-    monkeypatch.setattr(kg.large_exports, "LARGE_CORPUS_PAPERS", 100)  # the sample's 310 papers count as large
+    monkeypatch.setattr(kg.folder.large, "LARGE_CORPUS_PAPERS", 100)  # the sample's 310 papers count as large
     result = CliRunner().invoke(kg.cli.main, ["build", "--out", str(out), "--workers", "2"], catch_exceptions=False)
     assert result.exit_code == 0 and "310 papers" in result.output
     assert sorted(p.name for p in out.iterdir()) == [".kg", "graph.nt", "store"]
-    assert sorted(p.name for p in (out / ".kg").iterdir()) == ["index.sqlite"]
+    assert sorted(p.name for p in (out / ".kg").iterdir()) == ["index.sqlite", "lock", "state.json"]
     rows = run(open_store(out / "store"), "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }")
     assert rows.rows == [["310"]]
     lines = (out / "graph.nt").read_text(encoding="utf-8").splitlines()

@@ -26,17 +26,17 @@ from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.node import Node
 
+from ..model import NODE_TYPES, RELATIONS
 from .groups import GROUP_ABOVE, MIN_GROUP, Grouping, best_connected, grouping
 from .layout import packed, positions, radial
 from .select import View
 
-COLORS = {"Paper": "#4e79a7", "Dataset": "#f28e2b", "Architecture": "#59a14f", "Method": "#b07aa1", "Repository": "#76b7b2"}
-SHAPES = {"Paper": "dot", "Dataset": "square", "Architecture": "triangle", "Method": "diamond", "Repository": "hexagon"}
-DEFAULT_COLOR, DEFAULT_SHAPE = "#9aa0a6", "dot"  # a node type or relation added elsewhere still draws
-RELATION_COLORS = {
-    "introduces": "#e15759", "evaluatedOn": "#f28e2b", "trainedOn": "#edc948", "buildsOn": "#59a14f",
-    "comparesWith": "#9c755f", "releasesCode": "#76b7b2", "cites": "#4e79a7", "variantOf": "#b07aa1",
-}
+COLORS = dict(zip(NODE_TYPES, ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2"), strict=True))
+SHAPES = dict(zip(NODE_TYPES, ("dot", "square", "triangle", "diamond", "hexagon"), strict=True))
+DEFAULT_COLOR, DEFAULT_SHAPE = "#9aa0a6", "dot"  # a node type added elsewhere (a cited work, a person) still draws
+PALETTE = ("#e15759", "#f28e2b", "#edc948", "#59a14f", "#9c755f", "#76b7b2", "#b07aa1", "#4e79a7", "#ff9da7", "#bab0ac")
+RELATION_COLORS = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(RELATIONS)}
+"""A colour for every relation of kg.model.RELATIONS, in its order: a new relation gets one too."""
 LABEL_ALL = 200  # up to here a view labels every node (readable once zoomed in)
 LANDMARKS_ABOVE = 40  # above this, a view (not a focus page) labels its best-connected nodes at every zoom
 LABEL_CHARS = 30  # a label is cut to about a node's width, never drawn across the canvas

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..errors import KGError
+from ..model import NODE_TYPES
 
-NODE_TYPES = ("Paper", "Dataset", "Architecture", "Method", "Repository")
 MAX_NODES = 5000  # the page is interactive in a few seconds up to here (benchmarks/bench_views.py)
 HARD_MAX_NODES = 20000  # beyond this a page takes tens of seconds to draw and ~1 s a frame
 

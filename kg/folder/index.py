@@ -1,6 +1,6 @@
 """The resolution index of a large graph, `DIR/.kg/index.sqlite`: what `kg add` resolves new papers against.
 
-A large build (kg.large_exports) keeps no extractions, because re-resolving a million
+A large build (kg.folder.large) keeps no extractions, because re-resolving a million
 papers for every add would take minutes and gigabytes. It keeps this SQLite file instead:
 indexed lookups read one key at a time, so an add costs per new paper, not per paper in
 the graph. Tables:
@@ -11,35 +11,31 @@ the graph. Tables:
   over the same key as another entity's alias, then the first entity in id order);
 - `repos`: lower-cased repository URL → the URL as the graph writes it;
 - `introducers`: (entity, paper) for every `introduces` edge, for cito:cites;
-- `files`: every listing file in the graph: name, SHA-256, entries (as kg.state keeps them);
+- `files`: every listing file in the graph: name, SHA-256, entries (as kg.folder.small keeps them);
 - `meta`: the index format, the hash of the kg code that built it, and the size of
-  `graph.nt` it describes (an add commits by raising it, see kg.append).
+  `graph.nt` it describes (an add commits by raising it, see kg.folder.append).
 
 >>> import tempfile
 >>> from kg.pipeline import build_corpus
 >>> from kg.sample import SAMPLE_DIR
->>> folder = Path(tempfile.mkdtemp())
->>> _ = (folder / "graph.nt").write_text("")
->>> write_index(build_corpus([SAMPLE_DIR], progress=False), folder, [SAMPLE_DIR])
->>> index = Index(folder / INDEX)
+>>> path = Path(tempfile.mkdtemp()) / "index.sqlite"
+>>> corpus = build_corpus([SAMPLE_DIR], progress=False)
+>>> write_index(corpus, path, 0, [StoredFile("sample.txt", "0" * 64, "", 310)])
+>>> index = Index(path)
 >>> index.entity(name_key("imagenet")).id, len(index.files()), index.nt_size
-('dataset/imagenet', 5, 0)
+('dataset/imagenet', 1, 0)
 """
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from .atomic import META, file_sha256
-from .errors import KGError
-from .model import Corpus, Entity
-from .sources import expand
-from .state import StoredFile, code_hash
-from .vocabulary import name_key
+from ..errors import KGError
+from ..model import Corpus, Entity
+from ..vocabulary import name_key
+from .small import StoredFile, code_hash
 
-INDEX = "index.sqlite"
 FORMAT = "1"
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -52,33 +48,19 @@ CREATE TABLE files (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, entries INTEGER
 """
 
 
-def index_path(folder: str | Path) -> Path:
-    """Where a large graph in `folder` keeps its index."""
-    return Path(folder) / META / INDEX
+def write_index(corpus: Corpus, path: Path, nt_size: int, files: Iterable[StoredFile]) -> None:
+    """Write the index of `corpus` (built from the listing `files`, into a graph.nt of `nt_size`
+    bytes) at `path`.
 
-
-def write_index(corpus: Corpus, folder: Path, listings: Iterable[str | Path]) -> None:
-    """Write the index of `corpus` (built from the files under `listings`) beside `folder/graph.nt`.
-
-    Written without a journal: it is a new file in a build's staging folder, which is moved
-    into place only when complete.
+    Written without a journal: it is a new file in a pending generation (kg.folder.commit).
     """
-    files = [(name, file_sha256(path)) for path, name in expand(listings)]
-    entries = Counter(source.path for paper in corpus.papers.values() for source in paper.sources)
-    db = sqlite3.connect(folder / INDEX)
+    db = sqlite3.connect(path)
     try:
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
         with db:
-            insert(db, corpus, [StoredFile(name, sha, "", entries[name]) for name, sha in files],
-                   (folder / "graph.nt").stat().st_size)
+            insert(db, corpus, files, nt_size)
     finally:
         db.close()
-
-
-def install_index(staging: Path, out: Path) -> None:
-    """Move the index written into a build's staging folder to `out/.kg/`, where `kg add` finds it."""
-    index_path(out).parent.mkdir(exist_ok=True)
-    (staging / INDEX).rename(index_path(out))
 
 
 def insert(db: sqlite3.Connection, corpus: Corpus, files: Iterable[StoredFile], nt_size: int) -> None:

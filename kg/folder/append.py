@@ -1,9 +1,9 @@
 """`kg add` on a large graph: new listings appended to `graph.nt` and `store/`, resolved against its index.
 
-A large build (kg.large_exports) keeps no extractions to resolve again, and rewriting 67M
+A large build (kg.folder.large) keeps no extractions to resolve again, and rewriting 67M
 triples for a thousand new papers would take as long as the build. So an add reads and
 extracts only the new files, resolves them with the rules of `kg build` (kg.resolve) against
-what the graph already holds (the index kg.large_index, and the stored title, abstract,
+what the graph already holds (the index kg.folder.index, and the stored title, abstract,
 authors, links and code status of a paper listed again), renders the new and touched nodes
 as N-Triples (kg.rdf), keeps the triples the store does not have yet, adds the counts they
 raise (kg.counts.grown, asked of the store before the load), appends them to
@@ -40,14 +40,16 @@ What an append gives, compared with `kg build` over every file:
 
 `kg build` of every file gives the canonical graph.
 
-All or nothing: the new triples go to `.kg/adding/new.nt` with a journal of graph.nt's size
-first; then they are appended to graph.nt and loaded into the store (one transaction); the
+All or nothing, under the writer lock, in named steps (kg.folder.commit.checkpoint): the new
+triples go to `.kg/adding/new.nt` with a journal of graph.nt's size (`journaled`); they are
+appended to graph.nt (`appended`) and loaded into the store in one transaction (`loaded`); the
 index update, in one SQLite transaction that also records graph.nt's new size, is the commit
-point. A failure before it removes the new triples from the store and cuts graph.nt back
-(every triple appended was absent from the store, so removing them restores it); a kill
-before it is undone the same way by the next `kg add`, and a kill after it only leaves the
-journal to delete. Processes that opened the store before (`kg serve`) see the new papers
-once they reopen it.
+point (`committed`); then the journal goes (`cleaned`). A failure before the commit removes
+the new triples from the store and cuts graph.nt back (every triple appended was absent from
+the store, so removing them restores it); a kill before it is undone the same way by the
+next command that opens the folder (kg.folder.recover: `kg query`, `kg serve`, `kg.open`…, not
+only the next add), and a kill after it only leaves the journal to delete. Processes that
+opened the store before (`kg serve`) see the new papers once they reopen it.
 """
 from __future__ import annotations
 
@@ -67,20 +69,19 @@ from typing import Any
 import pyoxigraph
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from . import atomic
-from .errors import KGError
-from .counts import grown
-from .ids import iri, node_id
-from .large_exports import STORE_DIR
-from .large_index import Index, index_path
-from .model import Corpus, Entity, Paper
-from .rdf import KG, PREDICATES, count_lines, write_ntriples
-from .resolve import Existing, resolve
-from .sources import expand
-from .state import Entry, Result, StoredFile, code_hash, read_new, triage
-from .vocabulary import load
+from ..counts import grown
+from ..errors import KGError
+from ..ids import iri, node_id
+from ..model import Corpus, Entity, Paper
+from ..rdf import KG, PREDICATES, count_lines, write_ntriples
+from ..resolve import Existing, resolve
+from ..sources import expand
+from ..vocabulary import load
+from . import commit
+from .index import Index
+from .layout import ADDING, GRAPH_NT, STORE, index_path, meta
+from .small import Entry, Result, StoredFile, code_hash, read_new, triage
 
-ADDING = "adding"  # .kg/adding/: the batch being appended, until the index commits it
 NEW_TRIPLES = "new.nt"
 JOURNAL = "journal.json"
 NT = pyoxigraph.RdfFormat.N_TRIPLES
@@ -91,7 +92,7 @@ EDGE_PREDICATES = {str(term): name for name, term in PREDICATES.items()}  # pred
 
 @dataclass
 class Appended(Result):
-    """What an add to a large graph did, besides the files by outcome (kg.state.Result)."""
+    """What an add to a large graph did, besides the files by outcome (kg.folder.small.Result)."""
 
     papers: int = 0  # new papers
     relisted: int = 0  # papers already in the graph that got a new listing entry
@@ -101,8 +102,18 @@ class Appended(Result):
 
 
 def is_large_graph(folder: str | Path) -> bool:
-    """Whether `folder` holds a large build (a store and no small build's state), which `add` extends."""
-    return (Path(folder) / STORE_DIR).is_dir() and atomic.read_record(folder) is None
+    """Whether `folder` holds a large build (its commit record says so), which `add` appends to."""
+    return (commit.read_record(folder) or {}).get("size") == "large"
+
+
+def recover(folder: Path) -> None:
+    """Undo an add that was killed before its commit (for a caller holding the writer lock)."""
+    if (meta(folder) / ADDING).exists():
+        graph = LargeGraph(folder)
+        try:
+            graph.recover()
+        finally:
+            graph.close()
 
 
 def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = True, skip_bad: bool = False,
@@ -110,15 +121,15 @@ def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = Tru
     """Append the listings under `paths` to the large graph in `graph_dir`; see the module docstring.
 
     Nothing is written when every file is already there, or when any input is bad.
-    `where`: where extraction runs (as for kg.state.add).
+    `where`: where extraction runs (as for kg.folder.small.add).
     """
     folder = Path(graph_dir)
     if not is_large_graph(folder):
-        raise KGError(f"{folder}: no large graph there (expected {STORE_DIR}/ and {index_path('.')} "
+        raise KGError(f"{folder}: no large graph there (expected {STORE}/ and {index_path('.')} "
                       f"written by `kg build`)")
     result = Appended()
     clock = _Clock(result.seconds)
-    with atomic.locked(folder):
+    with commit.locked(folder):
         graph = LargeGraph(folder)
         try:
             graph.recover()
@@ -155,14 +166,14 @@ class LargeGraph(Existing):
     """
 
     def __init__(self, folder: Path):
-        self.folder, self.nt = folder, folder / "graph.nt"
-        self.pending = atomic.meta(folder) / ADDING
+        self.folder, self.nt = folder, folder / GRAPH_NT
+        self.pending = meta(folder) / ADDING
         self.index = Index(index_path(folder))
         try:
-            self.store: pyoxigraph.Store | None = pyoxigraph.Store(str(folder / STORE_DIR))
+            self.store: pyoxigraph.Store | None = pyoxigraph.Store(str(folder / STORE))
         except OSError as err:
             self.index.close()
-            raise KGError(f"{folder / STORE_DIR}: cannot open the store for writing ({err})") from None
+            raise KGError(f"{folder / STORE}: cannot open the store for writing ({err})") from None
         self.code_status: dict[str, str] = {}  # paper listed again → its stored code status
         self.entity_ids: set[str] = set()  # entities resolving found in the graph
         self.repos: set[str] = set()  # repositories resolving found in the graph
@@ -313,8 +324,9 @@ class LargeGraph(Existing):
         old_size = self.index.nt_size
         try:
             self.pending.mkdir()
-            atomic.write_file(self.pending / NEW_TRIPLES, data)
-            atomic.write_file(self.pending / JOURNAL, json.dumps({"old": old_size, "new": old_size + len(data)}))
+            commit.write_file(self.pending / NEW_TRIPLES, data)
+            commit.write_file(self.pending / JOURNAL, json.dumps({"old": old_size, "new": old_size + len(data)}))
+            commit.checkpoint("journaled")
         except OSError as err:
             shutil.rmtree(self.pending, ignore_errors=True)
             raise KGError(f"{self.folder}: cannot write the new triples ({err.strerror}); the graph is unchanged") from None
@@ -323,11 +335,14 @@ class LargeGraph(Existing):
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            commit.checkpoint("appended")
             clock("write")
             self.store.load(path=str(self.pending / NEW_TRIPLES), format=NT)  # one transaction
             self.store.flush()
+            commit.checkpoint("loaded")
             clock("store load")
             self.index.add(corpus, files, old_size + len(data))
+            commit.checkpoint("committed")
             clock("index update")
         except BaseException as err:
             try:
@@ -339,6 +354,7 @@ class LargeGraph(Existing):
                 raise KGError(f"{self.folder}: cannot add to the graph ({err}); it is unchanged") from None
             raise
         shutil.rmtree(self.pending)
+        commit.checkpoint("cleaned")
 
     def recover(self) -> None:
         """Finish what a killed add left: undo it if the index did not commit it, then drop its files."""

@@ -4,7 +4,7 @@
 
 - `records/<hash>.jsonl.gz`: one file per listing file, one line per entry holding the record
   and its extraction; written once, never changed (named by a hash of its content's origin);
-- the `state` part of the commit record `state.json` (see kg.atomic): for each listing file
+- the `state` part of the commit record `state.json` (see kg.folder.commit): for each listing file
   its name, SHA-256 and records file, plus a hash of kg's own code.
 
 `kg add` reads and extracts only files it has not seen, then re-runs the cheap resolve step
@@ -23,6 +23,7 @@ was written, every stored entry is extracted again (from the stored text: no fil
 >>> for day in ("mon", "tue"):
 ...     _ = (tmp / f"{day}.txt").write_text(f"{day.title()}Net\\n\\nWe propose {day.title()}Net. Experiments on ImageNet.\\n")
 >>> names = lambda files: [pathlib.Path(f).name for f in files]
+>>> from kg.folder import build
 >>> names(build([tmp / "mon.txt"], tmp / "graph", progress=False).changed)
 ['mon.txt']
 >>> result = add([tmp / "mon.txt", tmp / "tue.txt"], tmp / "graph", progress=False)
@@ -44,17 +45,18 @@ from pathlib import Path
 
 import msgspec
 
-from . import atomic, exports, rdf as rdf_module
-from .errors import InputError, KGError
-from .knowledge_graph import KnowledgeGraph
-from .model import Extraction, PaperRecord
-from .pipeline import extract_records
-from .resolve import resolve
-from .sources import expand, read_file
-from .vocabulary import load
+from .. import exports, rdf as rdf_module
+from ..errors import InputError, KGError
+from ..knowledge_graph import KnowledgeGraph
+from ..model import Extraction, PaperRecord
+from ..pipeline import extract_records
+from ..resolve import resolve
+from ..sources import expand, read_file
+from ..vocabulary import load
+from . import commit
+from .layout import META, RECORD, RECORDS, meta
 
 FORMAT = 1
-RECORDS = "records"
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class StoredFile(msgspec.Struct, frozen=True):
 
 
 class State(msgspec.Struct, frozen=True):
-    """What the graph was built from: stored under "state" in the commit record (kg.atomic)."""
+    """What the graph was built from: stored under "state" in the commit record (kg.folder.commit)."""
 
     format: int
     code: str
@@ -94,17 +96,15 @@ class Result:
     written: bool = False
 
 
-def build(paths: Iterable[str | Path], out_dir: str | Path, progress: bool = True, skip_bad: bool = False,
-          **where: Any) -> Result:
-    """Build the graph of the listings under `paths` into `out_dir`, with the state `add` extends.
+def build(todo: Sequence[tuple[Path, str, str]], records: dict[str, list[PaperRecord]], out_dir: str | Path,
+          result: Result, progress: bool = True, **where: Any) -> Result:
+    """Build the graph of the listing files `todo` (as `triage` chose them, read by `read_listings`)
+    into `out_dir`, with the state `add` extends (kg.folder.build reads them and calls this).
 
-    `skip_bad`: skip bad entries inside a file (listed in Result.bad) instead of stopping.
     `where`: where extraction runs (`workers`, `executor`, `scheduler` of
     `pipeline.extract_records`); it never changes the result.
     """
-    result = Result()
-    new = read_new(triage(expand(paths), (), result), result, skip_bad, progress, where)
-    _write(Path(out_dir), None, new, {}, False, result, progress)
+    _write(Path(out_dir), None, extract_new(todo, records, result, progress, where), {}, False, result, progress)
     return result
 
 
@@ -115,7 +115,7 @@ def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = Tru
     Nothing is written when every file is already there, or when any input is bad.
     """
     folder = Path(graph_dir)
-    atomic.recover(folder)
+    commit.recover(folder)
     record, state = _state_of(folder)
     result = Result()
     new = read_new(triage(expand(paths), state.sources, result), result, skip_bad, progress, where)
@@ -127,9 +127,9 @@ def add(paths: Iterable[str | Path], graph_dir: str | Path, progress: bool = Tru
 
 def _state_of(folder: Path) -> tuple[dict, State]:
     """The folder's commit record and build state, if it holds a graph `add` can extend, exports as written."""
-    record = atomic.read_record(folder)
+    record = commit.read_record(folder)
     if record is None:
-        raise KGError(f"{folder}: no graph built by `kg build` there (expected {atomic.META}/{atomic.RECORD}); "
+        raise KGError(f"{folder}: no graph built by `kg build` there (expected {META}/{RECORD}); "
                       f"create it with `kg build SOURCE... --out {folder}`")
     if record.get("state") is None:
         raise KGError(f"{folder}: written by KnowledgeGraph.export(), which keeps no build state; "
@@ -143,7 +143,7 @@ def _state_of(folder: Path) -> tuple[dict, State]:
         raise KGError(f"{folder}: build state of another kg version; rebuild it with `kg build SOURCE... --out {folder}`")
     for name, sha in sorted(files.items()):
         path = folder / name
-        if not path.is_file() or atomic.file_sha256(path) != sha:
+        if not path.is_file() or commit.file_sha256(path) != sha:
             raise KGError(f"{path}: changed since kg wrote it (adding would overwrite that change); "
                           f"rebuild with `kg build SOURCE... --out {folder}`")
     return record, state
@@ -160,7 +160,7 @@ def triage(files: Sequence[tuple[Path, str]], sources: Sequence[StoredFile], res
     todo: list[tuple[Path, str, str]] = []
     for path, name in files:
         try:
-            sha = atomic.file_sha256(path)
+            sha = commit.file_sha256(path)
         except OSError as err:
             raise InputError(name, None, "a readable file", err.strerror) from None
         if known.get(name) == sha:
@@ -173,16 +173,23 @@ def triage(files: Sequence[tuple[Path, str]], sources: Sequence[StoredFile], res
     return todo
 
 
-def read_new(todo: Sequence[tuple[Path, str, str]], result: Result, skip_bad: bool, progress: bool,
-             where: dict[str, Any]) -> dict[str, tuple[StoredFile, list[Entry]]]:
-    """Read and extract the files `triage` chose: name → (source, entries); every file is read before any extraction."""
+def read_listings(todo: Sequence[tuple[Path, str, str]], result: Result, skip_bad: bool) -> dict[str, list[PaperRecord]]:
+    """The records of each file `triage` chose, by name: every file is read (once) before any extraction.
+
+    `skip_bad`: skip bad entries inside a file (listed in `result.bad`) instead of stopping.
+    """
 
     def skip(error: InputError) -> None:
         if not skip_bad:
             raise error
         result.bad.append(error)
 
-    records = {name: list(read_file(path, name, skip)) for path, name, _ in todo}  # every input checked first
+    return {name: list(read_file(path, name, skip)) for path, name, _ in todo}
+
+
+def extract_new(todo: Sequence[tuple[Path, str, str]], records: dict[str, list[PaperRecord]], result: Result,
+                progress: bool, where: dict[str, Any]) -> dict[str, tuple[StoredFile, list[Entry]]]:
+    """Extract from the records of the files `todo`: name → (source, entries)."""
     flat = [r for rs in records.values() for r in rs]
     extractions = iter(extract_records(flat, progress, **where) if flat else [])
     new: dict[str, tuple[StoredFile, list[Entry]]] = {}
@@ -191,6 +198,12 @@ def read_new(todo: Sequence[tuple[Path, str, str]], result: Result, skip_bad: bo
         new[name] = (StoredFile(name, sha, _records_name(name, sha), len(entries)), entries)
         result.changed.append(name)
     return new
+
+
+def read_new(todo: Sequence[tuple[Path, str, str]], result: Result, skip_bad: bool, progress: bool,
+             where: dict[str, Any]) -> dict[str, tuple[StoredFile, list[Entry]]]:
+    """Read and extract the files `triage` chose (what `add` does to new files, of any graph)."""
+    return extract_new(todo, read_listings(todo, result, skip_bad), result, progress, where)
 
 
 def _records_name(name: str, sha: str) -> str:
@@ -212,17 +225,17 @@ def _write(folder: Path, before: dict | None, new: dict[str, tuple[StoredFile, l
     entries = [e for _, es in sources.values() for e in es]
     graph = KnowledgeGraph(rdf_module.to_graph(resolve(((e.record, e.extraction) for e in entries), load())))
     state = State(FORMAT, code_hash(), tuple(source for _, (source, _) in sorted(sources.items())))
-    with atomic.locked(folder):
-        if before is not None and atomic.read_record(folder) != before:
+    with commit.locked(folder):
+        if before is not None and commit.read_record(folder) != before:
             raise KGError(f"{folder}: the graph changed while adding (another kg process?); run the command again")
         created: list[Path] = []
         try:
             for source, source_entries in sources.values():
-                path = atomic.meta(folder) / source.records
+                path = meta(folder) / source.records
                 if not path.exists():
                     _write_records(path, source_entries, folder)
                     created.append(path)
-            atomic.commit_locked(folder, exports.makers(graph.rdf, graph.nx), {"state": msgspec.to_builtins(state)})
+            commit.commit_locked(folder, exports.makers(graph.rdf, graph.nx), {"state": msgspec.to_builtins(state)})
         except KGError:  # raised before the commit point: the new records files are garbage
             for path in created:
                 path.unlink()
@@ -235,7 +248,7 @@ def _write_records(path: Path, entries: list[Entry], folder: Path) -> None:
     """Store one listing file's entries; a write error becomes a KGError (nothing is committed yet)."""
     try:
         path.parent.mkdir(exist_ok=True)
-        atomic.write_file(path, _encode(entries))
+        commit.write_file(path, _encode(entries))
     except OSError as err:
         raise KGError(f"{folder}: cannot write the graph ({err.strerror}); the previous one is unchanged") from None
 
@@ -257,7 +270,7 @@ def _encode(entries: list[Entry]) -> bytes:
 
 def _load_entries(folder: Path, source: StoredFile) -> list[Entry]:
     """One listing file's stored entries, checked against the count the state promises."""
-    path = atomic.meta(folder) / source.records
+    path = meta(folder) / source.records
     try:
         lines = gzip.decompress(path.read_bytes()).splitlines()
         entries = [_DECODER.decode(line) for line in lines]
@@ -272,17 +285,30 @@ def _load_entries(folder: Path, source: StoredFile) -> list[Entry]:
 
 def _collect_garbage(folder: Path, referenced: set[str]) -> None:
     """Delete records files no state refers to (replaced files, or left by a killed build)."""
-    directory = atomic.meta(folder) / RECORDS
+    directory = meta(folder) / RECORDS
     for path in directory.glob("*.jsonl.gz") if directory.exists() else ():
         if f"{RECORDS}/{path.name}" not in referenced:
             path.unlink()
 
 
+EXTRACTION_CODE = ("extract", "sources", "data", "ontology.ttl", "vocabulary.py", "text.py", "urls.py", "ids.py",
+                   "model.py", "resolve.py", "rdf.py", "counts.py")
+"""The parts of kg (under kg/) whose change changes what a listing gives: its records, extractions,
+resolution and triples. The rest (the CLI, queries, views, the folder's own code) changes nothing
+a graph holds, so editing it must not make a graph refuse `kg add`."""
+
+
 @lru_cache(maxsize=1)
 def code_hash() -> str:
-    """A hash of kg's code and data: stored extractions are redone when it changes."""
-    package = Path(__file__).parent
+    """A hash of the code and data in EXTRACTION_CODE: stored extractions are redone when it changes
+    (a large graph, which cannot redo them, refuses `kg add`)."""
+    return hash_of_code(Path(__file__).parents[1])
+
+
+def hash_of_code(package: Path) -> str:
+    """The hash `code_hash` gives for the kg package at `package`."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.suffix in {".py", ".tsv", ".ttl"} and "sample" not in p.parts):
+    files = (p for part in EXTRACTION_CODE for p in ([package / part] if (package / part).is_file() else (package / part).rglob("*")))
+    for path in sorted(p for p in files if p.suffix in {".py", ".tsv", ".ttl"}):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
