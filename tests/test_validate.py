@@ -4,7 +4,6 @@ from click.testing import CliRunner
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 
-from kg import exports
 from kg.cli import main
 from kg.rdf import ontology
 from kg.validate import shapes, validate
@@ -15,7 +14,7 @@ KG = Namespace("https://w3id.org/mlkg/ns#")
 @pytest.fixture(scope="module")
 def written(sample_graph, tmp_path_factory):
     out = tmp_path_factory.mktemp("exports")
-    exports.write_all(sample_graph.rdf, sample_graph.nx, out)
+    sample_graph.export(out)
     return out
 
 
