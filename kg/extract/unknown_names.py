@@ -95,6 +95,21 @@ def _plain_name(words: list[str]) -> bool:
             and words[0].lower() not in _GENERIC_CAPITALISED)
 
 
+_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
+
+
+def _may_hold_name(text: str) -> bool:
+    """False when `_names` can find no name in `text`: its names are coined words (`looks_like_name`:
+    a capital after a word's first letter, or a digit) or plain words that start with a capital after the
+    sentence's first character, so an ASCII text without a digit or a capital after its first character
+    has none. Not-ASCII text always may (`str.isupper` and `str.isdigit` know other scripts).
+
+    >>> _may_hold_name("However, existing methods are slow."), _may_hold_name("We use ResNet."), _may_hold_name("1 run")
+    (False, True, True)
+    """
+    return not text.isascii() or text[:1].isdigit() or _CAPITAL_OR_DIGIT.search(text, 1) is not None
+
+
 def _may_name_dataset(text: str) -> bool:
     """False when `text` cannot hold a _DATASET_NOUN match (case-sensitive): it has none of its nouns."""
     return "data" in text or "benchmark" in text or "test" in text or "corp" in text or "challenge" in text or "suite" in text
@@ -273,6 +288,8 @@ def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
     known = {m.surface.lower() for m in (*doc.mentions, *doc.introduced)}
     _defined_datasets(doc, vocabulary, taken, known)
     for index, text in enumerate(doc.masked):
+        if not _may_hold_name(text):
+            continue  # most sentences of prose: no list pattern needs to run
         for offset, names, kind, plain in _lists(text):
             for start, name in _names(doc, index, offset, names, kind == "dataset" and offset > 0, plain):
                 end = start + len(name)
