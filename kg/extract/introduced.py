@@ -107,6 +107,21 @@ def looks_like_name(name: str) -> bool:
     return any(any(c.isupper() and w[i] != "-" for i, c in enumerate(w[1:])) or any(c.isdigit() for c in w) for w in words)
 
 
+_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
+
+
+def may_hold_name(text: str) -> bool:
+    """False when no word of `text` after its first character can be a name: a coined name
+    (`looks_like_name`) has a capital after a word's first letter or a digit, and a plain capitalised
+    name needs a capital, so an ASCII text without a digit or a capital after its first character has
+    none. Not-ASCII text always may (`str.isupper` and `str.isdigit` know other scripts).
+
+    >>> may_hold_name("However, existing methods are slow."), may_hold_name("We use ResNet."), may_hold_name("1 run")
+    (False, True, True)
+    """
+    return not text.isascii() or text[:1].isdigit() or _CAPITAL_OR_DIGIT.search(text, 1) is not None
+
+
 def _capitalised(name: str) -> bool:
     words = [w for w in name.split() if w.lower() not in ("of", "for", "and", "in")]
     return bool(words) and all(w[0].isupper() or w[0].isdigit() for w in words) and not _NOT_A_NAME.match(name)
@@ -233,7 +248,7 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
     _from_title(doc, add)
     for index, text in enumerate(doc.masked):
-        for pattern in _patterns_for(text):
+        for pattern in _patterns_for(text, may_hold_name(text)):
             for match in pattern.finditer(text):
                 add(index, match.start("name"), match.group("name"), pattern is _CUED or "," in text[match.end("name"):match.end("name") + 2])
     _from_definitions(doc, vocabulary, add)
@@ -248,8 +263,13 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
 
 
 
-def _patterns_for(text: str) -> list[re.Pattern[str]]:
-    """Those of _CUED, _PROPOSE, _APPOSED, _NOVEL, _NAMED_AFTER_NOUN that may match `text`: the others lack a word they need."""
+def _patterns_for(text: str, named: bool = True) -> list[re.Pattern[str]]:
+    """Those of _CUED, _PROPOSE, _APPOSED, _NOVEL, _NAMED_AFTER_NOUN that may match `text`: the others lack a word they need.
+    Without `named` (`may_hold_name` is False) only _NOVEL, whose name opens the sentence: the others' names come
+    after their cue, and `run` keeps a name after the sentence's start only when it looks like one (`looks_like_name`)
+    or is capitalised."""
+    if not named:
+        return [_NOVEL] if "novel" in text or "new" in text else []
     patterns = []
     # _CUED (case-sensitive) needs one of its cue words
     if ("called" in text or "named" in text or "dubbed" in text or "termed" in text or "coined" in text

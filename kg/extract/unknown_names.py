@@ -25,7 +25,7 @@ from ..text import may_hold, whole_word_spans
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 from .results import metrics
-from .introduced import _ARCH_NAME, FIELD_ACRONYMS, looks_like_name
+from .introduced import _ARCH_NAME, FIELD_ACRONYMS, looks_like_name, may_hold_name
 
 EXTRACTOR = "name_patterns"
 _WORD = r"[A-Za-z0-9][\w+*'^-]*[\w+*]|[A-Z0-9]"
@@ -93,21 +93,6 @@ def _plain_name(words: list[str]) -> bool:
             and len(words[0]) >= 3  # "ImageNet-C,R,S,A": single letters are variants, not names
             and all((w[0].isupper() or w in ("of", "and")) and w.isalnum() for w in words)
             and words[0].lower() not in _GENERIC_CAPITALISED)
-
-
-_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
-
-
-def _may_hold_name(text: str) -> bool:
-    """False when `_names` can find no name in `text`: its names are coined words (`looks_like_name`:
-    a capital after a word's first letter, or a digit) or plain words that start with a capital after the
-    sentence's first character, so an ASCII text without a digit or a capital after its first character
-    has none. Not-ASCII text always may (`str.isupper` and `str.isdigit` know other scripts).
-
-    >>> _may_hold_name("However, existing methods are slow."), _may_hold_name("We use ResNet."), _may_hold_name("1 run")
-    (False, True, True)
-    """
-    return not text.isascii() or text[:1].isdigit() or _CAPITAL_OR_DIGIT.search(text, 1) is not None
 
 
 def _may_name_dataset(text: str) -> bool:
@@ -288,7 +273,7 @@ def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
     known = {m.surface.lower() for m in (*doc.mentions, *doc.introduced)}
     _defined_datasets(doc, vocabulary, taken, known)
     for index, text in enumerate(doc.masked):
-        if not _may_hold_name(text):
+        if not may_hold_name(text):
             continue  # most sentences of prose: no list pattern needs to run
         for offset, names, kind, plain in _lists(text):
             for start, name in _names(doc, index, offset, names, kind == "dataset" and offset > 0, plain):
