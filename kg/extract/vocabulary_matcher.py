@@ -96,14 +96,16 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
 
 
 _HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z][\w.+]*-[\w.+-]*[\w+](?![\w-])")  # a token with a hyphen inside
+_CAPITAL_HYPHEN = re.compile(r"[A-Z][\w.+]*-|-[\w.+-]*[A-Z]")
+"""In ASCII text, what a _HYPHENATED token with a capital holds: a capital before its first hyphen, or one after it."""
 
 
 def _respelled(text: str, taken: list[tuple[int, int]], vocabulary: Vocabulary) -> list[tuple[int, int, Term]]:
     """Hyphenated tokens the automaton missed that are a vocabulary name spelled another way
     ("Mask-RCNN" for "Mask R-CNN", "MobileNet-V2" for "MobileNetV2"): same name key."""
     out: list[tuple[int, int, Term]] = []
-    if "-" not in text:
-        return out  # every token _HYPHENATED matches has a hyphen
+    if "-" not in text or text.isascii() and not _CAPITAL_HYPHEN.search(text):
+        return out  # every token _HYPHENATED matches has a hyphen, and only one with a capital is kept
     for match in _HYPHENATED.finditer(text):
         token = match.group().rstrip(".")
         if not any(c.isupper() for c in token):
