@@ -33,6 +33,9 @@ _NAME = rf"(?:{_WORD})(?:\s(?:{_WORD})){{0,2}}"
 _LIST = rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*{_NAME}){{0,6}})"
 _DATASET_NOUN = re.compile(r"\s+(?:data[- ]?sets?|databases?|benchmarks?|test\s+sets?|corpus|corpora|challenge|suites?)\b")
 _LIST_BEFORE = re.compile(rf"(?<![\w-]){_LIST}$")
+_LAST_UNLISTED = re.compile(r"[^\w\s+*'^,/-](?=[\w\s+*'^,/-]*$)")
+"""The last character no _LIST match holds (none but word characters, spaces, "+*'^-", "," and "/"): a list
+ending at a noun starts after it, and trying every start before it backtracks badly."""
 _COMPARE_CUE = re.compile(r"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compar(?:e|es|ed|ing)\s+(?:(?:it|them|this|ours?|our\s+[\w-]+)\s+)?"
                           r"(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+")
 _LIST_AFTER = re.compile(
@@ -147,7 +150,8 @@ def _lists(text: str) -> list[tuple[int, str, str, bool]]:
     nouns = list(_DATASET_NOUN.finditer(text)) if _may_name_dataset(text) else []
     for noun in nouns:
         start = max(0, noun.start() - _WINDOW)
-        match = _LIST_BEFORE.search(text, start, noun.start())
+        unlisted = _LAST_UNLISTED.search(text, start, noun.start())
+        match = _LIST_BEFORE.search(text, unlisted.end() if unlisted else start, noun.start())
         if match:
             found.append((match.start("names"), match.group("names"), "dataset", True))
     for noun in nouns:
