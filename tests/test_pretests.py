@@ -38,6 +38,8 @@ PRETESTS = {
     "building cue": (unknown_names._BUILD_CUE, unknown_names._may_cue_building),
     "clause break": (relations._CLAUSE_BREAK, relations._may_break_clause),
     "negation": (relations._NEGATION, relations._may_negate),
+    "comparison before a name": (relations._COMPARE, relations._may_compare),
+    "words that introduce examples": (relations._TRANSPARENT, relations._may_give_examples),
     "code promise": (code_links._PROMISE, code_links._may_promise),
     "code claim": (code_links._CLAIM, code_links._may_claim),
 }
