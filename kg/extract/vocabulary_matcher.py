@@ -117,10 +117,10 @@ _CAPITAL_HYPHEN = re.compile(r"[A-Z][\w.+]*-|-[\w.+-]*[A-Z]")
 """In ASCII text, what a _HYPHENATED token with a capital holds: a capital before its first hyphen, or one after it."""
 
 
-def _respelled(text: str, taken: list[tuple[int, int]], vocabulary: Vocabulary) -> list[tuple[int, int, Term]]:
-    """Hyphenated tokens the automaton missed that are a vocabulary name spelled another way
-    ("Mask-RCNN" for "Mask R-CNN", "MobileNet-V2" for "MobileNetV2"): same name key."""
-    out: list[tuple[int, int, Term]] = []
+def _respelled(text: str, hits: list[tuple[int, int, Term, bool]], vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]:
+    """Hyphenated tokens the automaton missed (none of its `hits` overlaps them) that are a vocabulary
+    name spelled another way ("Mask-RCNN" for "Mask R-CNN", "MobileNet-V2" for "MobileNetV2"): same name key."""
+    out: list[tuple[int, int, Term, bool]] = []
     if "-" not in text or text.isascii() and not _CAPITAL_HYPHEN.search(text):
         return out  # every token _HYPHENATED matches has a hyphen, and only one with a capital is kept
     for match in _HYPHENATED.finditer(text):
@@ -128,11 +128,11 @@ def _respelled(text: str, taken: list[tuple[int, int]], vocabulary: Vocabulary) 
         if not any(c.isupper() for c in token):
             continue
         start, end = match.start(), match.start() + len(token)
-        if any(a < end and start < b for a, b in taken):
+        if any(a < end and start < b for a, b, _, _ in hits):
             continue
         term = vocabulary.lookup(token)
         if term is not None:
-            out.append((start, end, term))
+            out.append((start, end, term, False))
     return out
 
 
@@ -142,8 +142,8 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     generically, not an artifact."""
     for index, (text, names) in enumerate(zip(doc.masked, _names_in(doc.masked, vocabulary))):
         hits = find(text, vocabulary, names) if names else []
-        hits += [(a, b, term, False) for a, b, term in _respelled(text, [(a, b) for a, b, _, _ in hits], vocabulary)]
-        for start, end, term, variant in sorted(hits, key=lambda h: h[0]):
+        hits += _respelled(text, hits, vocabulary)
+        for start, end, term, variant in sorted(hits, key=lambda h: h[0]) if hits else ():
             surface = doc.sentences[index][start:end]
             if surface.islower() and not any(c.isdigit() for c in surface):
                 continue
