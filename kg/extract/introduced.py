@@ -145,9 +145,9 @@ def guess_type(name: str, before: str, after: str) -> str:
     >>> guess_type("RainViT", "a model dubbed ", ".")
     'architecture'
     """
-    following = list(_HEAD.finditer(after[:60]))
     preceding = list(_HEAD.finditer(before[-50:]))
-    for match in following[:1] + preceding[-1:]:
+    match = _HEAD.search(after[:60]) or (preceding[-1] if preceding else None)
+    if match:
         return match.lastgroup or "method"
     return "architecture" if _ARCH_NAME.search(name) else "method"
 

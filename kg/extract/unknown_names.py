@@ -78,14 +78,19 @@ _COMPOUND = re.compile(r"-(?:based|curated|generated|style|like|aware|free|speci
                        r"invariant|oriented|enhanced|augmented|friendly|efficient|optimi[sz]ed|compatible|equivalent)$", re.I)
 
 
+_WORD_INSIDE = re.compile(r"(?<!-)[A-Z][a-z]")  # a capital starting a word inside a token ("3DMatch")
+_CAPITAL_PLURAL = re.compile(r"[A-Z]s$")  # "CNNs"
+_SPACELESS_RUN = re.compile(r"\S+")
+
+
 def _coined(word: str) -> bool:
     """A coined name that is not a plural acronym ("CNNs"), a quantity ("10x", "8B-parameter"), a
     variable ("D_B") or a general acronym of the field ("SOTA"). It starts with a letter, or with a
     digit when a capital starts a word inside it ("3DMatch")."""
-    first = word[0].isalpha() or re.search(r"(?<!-)[A-Z][a-z]", word) is not None
+    first = word[0].isalpha() or _WORD_INSIDE.search(word) is not None
     if _COMPOUND.search(word):
         return False  # "IT-curated", "VQ-based": an adjective made from a name, not the name
-    return (first and looks_like_name(word) and not word.endswith(("'s", "’s")) and not re.search(r"[A-Z]s$", word) and "_" not in word
+    return (first and looks_like_name(word) and not word.endswith(("'s", "’s")) and not _CAPITAL_PLURAL.search(word) and "_" not in word
             and sum(c.isalpha() for c in word) >= 2 and word not in FIELD_ACRONYMS)
 
 
@@ -203,7 +208,7 @@ def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool, plai
         if position < 0:
             break
         offset = position + len(part)
-        words = [(position + m.start(), m.group()) for m in re.finditer(r"\S+", part)]
+        words = [(position + m.start(), m.group()) for m in _SPACELESS_RUN.finditer(part)]
         if not words:
             break
         if any(a <= words[0][0] < b for a, b in taken):
