@@ -80,6 +80,8 @@ def _extend(short: str, before: str, start: int) -> int:
 def pairs(text: str) -> list[Pair]:
     """Every "Long Form (SF)" definition in `text`."""
     found = []
+    if "(" not in text:
+        return found  # what every _SHORT match opens with: most sentences have none
     for match in _SHORT.finditer(text):
         short = match.group("short")
         if not any(c.isupper() for c in short) or not short[0].isalnum() or " " in short:

@@ -107,6 +107,17 @@ def _may_evaluate(text: str) -> bool:
     return may_hold(text, "evaluat", "benchmark", "test")
 
 
+def _may_compare(text: str) -> bool:
+    """False when `text` cannot hold a _COMPARE match: none of its words ("par" covers "on par" and "compar")."""
+    return may_hold(text, "outperform", "out-perform", "surpass", "than", "superior", "par", "beat", "exceed", "rival",
+                    "competitive", "upon", "over", "similar", "size", "many", "previous", "prior")
+
+
+def _may_give_examples(text: str) -> bool:
+    """False when `text` cannot hold a _TRANSPARENT match: none of its words."""
+    return may_hold(text, "such", "e.g.", "i.e.", "for", "including", "like", "namely", "well")
+
+
 def _may_negate(text: str) -> bool:
     """False when `text` cannot hold a _NEGATION match: none of its words ("no" covers "not")."""
     return may_hold(text, "no", "without", "instead", "rather", "w/o")
@@ -117,7 +128,7 @@ def _clause_before(text: str, start: int) -> str:
     before = text[max(0, start - WINDOW) : start]
     if _may_break_clause(before):
         before = _CLAUSE_BREAK.split(before)[-1]
-    return _TRANSPARENT.sub(lambda m: " " * len(m.group()), before)
+    return _TRANSPARENT.sub(lambda m: " " * len(m.group()), before) if _may_give_examples(before) else before
 
 
 def _last(pattern: re.Pattern[str], text: str) -> int:
@@ -139,7 +150,7 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
     if negation >= 0 and negation > max(_last(p, before) for p in (_TRAIN, _EVAL, _COMPARE, _BUILD)):
         return (), True  # "without MixBoost", "no more HydraNet"
     if mention.type != "dataset":
-        if _FAMILY.search(before) and _FAMILY_AFTER.match(after):
+        if _FAMILY_AFTER.match(after) and _FAMILY.search(before):
             return (), True
         if _OWN_USE.search(before):
             return ("buildsOn",), True
@@ -159,7 +170,7 @@ def _cue_role(doc: Doc, mention: Mention) -> tuple[tuple[str, ...], bool]:
         return ("comparesWith",), True
     if _AFTER_BUILD.match(after):
         return ("buildsOn",), True
-    compare, build = _last(_COMPARE, before), _last(_BUILD, before)
+    compare, build = _last(_COMPARE, before) if _may_compare(before) else -1, _last(_BUILD, before)
     # on a tie the comparison phrase ends in a build word ("comparable performance with"): it wins
     if (compare >= 0 and compare >= build) or _COMPARE_NEAR.search(before):
         return ("comparesWith",), True

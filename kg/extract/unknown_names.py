@@ -25,7 +25,7 @@ from ..text import may_hold, whole_word_spans
 from ..vocabulary import Vocabulary
 from .doc import Doc, Mention
 from .results import metrics
-from .introduced import _ARCH_NAME, FIELD_ACRONYMS, looks_like_name
+from .introduced import _ARCH_NAME, FIELD_ACRONYMS, looks_like_name, may_hold_name
 
 EXTRACTOR = "name_patterns"
 _WORD = r"[A-Za-z0-9][\w+*'^-]*[\w+*]|[A-Z0-9]"
@@ -33,6 +33,9 @@ _NAME = rf"(?:{_WORD})(?:\s(?:{_WORD})){{0,2}}"
 _LIST = rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*{_NAME}){{0,6}})"
 _DATASET_NOUN = re.compile(r"\s+(?:data[- ]?sets?|databases?|benchmarks?|test\s+sets?|corpus|corpora|challenge|suites?)\b")
 _LIST_BEFORE = re.compile(rf"(?<![\w-]){_LIST}$")
+_LAST_UNLISTED = re.compile(r"[^\w\s+*'^,/-](?=[\w\s+*'^,/-]*$)")
+"""The last character no _LIST match holds (none but word characters, spaces, "+*'^-", "," and "/"): a list
+ending at a noun starts after it, and trying every start before it backtracks badly."""
 _COMPARE_CUE = re.compile(r"\b(?:outperform\w*|out-perform\w*|surpass\w*|than|compar(?:e|es|ed|ing)\s+(?:(?:it|them|this|ours?|our\s+[\w-]+)\s+)?"
                           r"(?:to|with|against)|over|beat\w*|vs\.?|versus)\s+")
 _LIST_AFTER = re.compile(
@@ -75,14 +78,19 @@ _COMPOUND = re.compile(r"-(?:based|curated|generated|style|like|aware|free|speci
                        r"invariant|oriented|enhanced|augmented|friendly|efficient|optimi[sz]ed|compatible|equivalent)$", re.I)
 
 
+_WORD_INSIDE = re.compile(r"(?<!-)[A-Z][a-z]")  # a capital starting a word inside a token ("3DMatch")
+_CAPITAL_PLURAL = re.compile(r"[A-Z]s$")  # "CNNs"
+_SPACELESS_RUN = re.compile(r"\S+")
+
+
 def _coined(word: str) -> bool:
     """A coined name that is not a plural acronym ("CNNs"), a quantity ("10x", "8B-parameter"), a
     variable ("D_B") or a general acronym of the field ("SOTA"). It starts with a letter, or with a
     digit when a capital starts a word inside it ("3DMatch")."""
-    first = word[0].isalpha() or re.search(r"(?<!-)[A-Z][a-z]", word) is not None
+    first = word[0].isalpha() or _WORD_INSIDE.search(word) is not None
     if _COMPOUND.search(word):
         return False  # "IT-curated", "VQ-based": an adjective made from a name, not the name
-    return (first and looks_like_name(word) and not word.endswith(("'s", "’s")) and not re.search(r"[A-Z]s$", word) and "_" not in word
+    return (first and looks_like_name(word) and not word.endswith(("'s", "’s")) and not _CAPITAL_PLURAL.search(word) and "_" not in word
             and sum(c.isalpha() for c in word) >= 2 and word not in FIELD_ACRONYMS)
 
 
@@ -147,7 +155,8 @@ def _lists(text: str) -> list[tuple[int, str, str, bool]]:
     nouns = list(_DATASET_NOUN.finditer(text)) if _may_name_dataset(text) else []
     for noun in nouns:
         start = max(0, noun.start() - _WINDOW)
-        match = _LIST_BEFORE.search(text, start, noun.start())
+        unlisted = _LAST_UNLISTED.search(text, start, noun.start())
+        match = _LIST_BEFORE.search(text, unlisted.end() if unlisted else start, noun.start())
         if match:
             found.append((match.start("names"), match.group("names"), "dataset", True))
     for noun in nouns:
@@ -199,7 +208,7 @@ def _names(doc: Doc, index: int, offset: int, text: str, before_noun: bool, plai
         if position < 0:
             break
         offset = position + len(part)
-        words = [(position + m.start(), m.group()) for m in re.finditer(r"\S+", part)]
+        words = [(position + m.start(), m.group()) for m in _SPACELESS_RUN.finditer(part)]
         if not words:
             break
         if any(a <= words[0][0] < b for a, b in taken):
@@ -273,6 +282,8 @@ def run(doc: Doc, vocabulary: Vocabulary | None) -> None:
     known = {m.surface.lower() for m in (*doc.mentions, *doc.introduced)}
     _defined_datasets(doc, vocabulary, taken, known)
     for index, text in enumerate(doc.masked):
+        if not may_hold_name(text):
+            continue  # most sentences of prose: no list pattern needs to run
         for offset, names, kind, plain in _lists(text):
             for start, name in _names(doc, index, offset, names, kind == "dataset" and offset > 0, plain):
                 end = start + len(name)

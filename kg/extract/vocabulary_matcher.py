@@ -13,6 +13,7 @@ a slash list of size letters ("PVT-T/S/M") names the family. A plural ("BERTs") 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 import ahocorasick
@@ -57,16 +58,32 @@ def _mixed_case_acronym(name: str, surface: str) -> bool:
     return name.isupper() and surface.upper() == name and sum(c.isupper() for c in surface) >= 2
 
 
-def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]:
-    """(start, end, term, is_variant) of every non-overlapping name in `text`, longest first.
+def _names_in(texts: list[str], vocabulary: Vocabulary) -> list[list[tuple[int, tuple[str, str]]]]:
+    """The automaton's (last offset, (name, label)) in each text, from one pass over them all joined by
+    line breaks, which no name holds (a vocabulary row is one line): a pass per sentence cost more than
+    the scan, and most sentences hold no name."""
+    found: list[list[tuple[int, tuple[str, str]]]] = [[] for _ in texts]
+    automaton = _automaton(vocabulary)
+    if len(automaton) == 0:
+        return found
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    for last, value in automaton.iter("\n".join(map(_lower, texts))):
+        index = bisect_right(starts, last) - 1
+        found[index].append((last - starts[index], value))
+    return found
+
+
+def find(text: str, vocabulary: Vocabulary, names: list[tuple[int, tuple[str, str]]]) -> list[tuple[int, int, Term, bool]]:
+    """(start, end, term, is_variant) of every non-overlapping name in `text`, longest first, from the
+    automaton's `names` in it (`_names_in`).
 
     `is_variant` is True when a variant suffix was added to the matched family name.
     """
-    automaton = _automaton(vocabulary)
     hits: list[tuple[int, int, Term, bool]] = []
-    if len(automaton) == 0:
-        return hits
-    for last, (name, label) in automaton.iter(_lower(text)):
+    for last, (name, label) in names:
         start, end = last - len(name) + 1, last + 1
         if start > 0 and text[start - 1].isalnum():
             continue
@@ -96,24 +113,26 @@ def find(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]
 
 
 _HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z][\w.+]*-[\w.+-]*[\w+](?![\w-])")  # a token with a hyphen inside
+_CAPITAL_HYPHEN = re.compile(r"[A-Z][\w.+]*-|-[\w.+-]*[A-Z]")
+"""In ASCII text, what a _HYPHENATED token with a capital holds: a capital before its first hyphen, or one after it."""
 
 
-def _respelled(text: str, taken: list[tuple[int, int]], vocabulary: Vocabulary) -> list[tuple[int, int, Term]]:
-    """Hyphenated tokens the automaton missed that are a vocabulary name spelled another way
-    ("Mask-RCNN" for "Mask R-CNN", "MobileNet-V2" for "MobileNetV2"): same name key."""
-    out: list[tuple[int, int, Term]] = []
-    if "-" not in text:
-        return out  # every token _HYPHENATED matches has a hyphen
+def _respelled(text: str, hits: list[tuple[int, int, Term, bool]], vocabulary: Vocabulary) -> list[tuple[int, int, Term, bool]]:
+    """Hyphenated tokens the automaton missed (none of its `hits` overlaps them) that are a vocabulary
+    name spelled another way ("Mask-RCNN" for "Mask R-CNN", "MobileNet-V2" for "MobileNetV2"): same name key."""
+    out: list[tuple[int, int, Term, bool]] = []
+    if "-" not in text or text.isascii() and not _CAPITAL_HYPHEN.search(text):
+        return out  # every token _HYPHENATED matches has a hyphen, and only one with a capital is kept
     for match in _HYPHENATED.finditer(text):
         token = match.group().rstrip(".")
         if not any(c.isupper() for c in token):
             continue
         start, end = match.start(), match.start() + len(token)
-        if any(a < end and start < b for a, b in taken):
+        if any(a < end and start < b for a, b, _, _ in hits):
             continue
         term = vocabulary.lookup(token)
         if term is not None:
-            out.append((start, end, term))
+            out.append((start, end, term, False))
     return out
 
 
@@ -121,10 +140,10 @@ def run(doc: Doc, vocabulary: Vocabulary) -> None:
     """Add a Mention for every vocabulary name in every sentence, except names written as plain
     lower-case words ("dropout", "graph neural network"), which name a technique or family
     generically, not an artifact."""
-    for index, text in enumerate(doc.masked):
-        hits = find(text, vocabulary)
-        hits += [(a, b, term, False) for a, b, term in _respelled(text, [(a, b) for a, b, _, _ in hits], vocabulary)]
-        for start, end, term, variant in sorted(hits, key=lambda h: h[0]):
+    for index, (text, names) in enumerate(zip(doc.masked, _names_in(doc.masked, vocabulary))):
+        hits = find(text, vocabulary, names) if names else []
+        hits += _respelled(text, hits, vocabulary)
+        for start, end, term, variant in sorted(hits, key=lambda h: h[0]) if hits else ():
             surface = doc.sentences[index][start:end]
             if surface.islower() and not any(c.isdigit() for c in surface):
                 continue
