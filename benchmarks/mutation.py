@@ -86,7 +86,7 @@ def copy_tree(dest: Path) -> None:
 def run_module(tree: Path, module: str, tests: tuple[str, ...], timeout: float) -> Score:
     """Mutate `module` inside `tree` and run its tests against every mutant."""
     present = [t for t in tests if (tree / t).exists()]
-    command = " ".join([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *present, module])
+    command = " ".join([sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider", *present, module])
     config, session = tree / ".mutation.toml", tree / ".mutation.sqlite"
     config.write_text(f'[cosmic-ray]\nmodule-path = "{module}"\ntimeout = {timeout}\nexcluded-modules = []\n'
                       f'test-command = "{command}"\n\n[cosmic-ray.distributor]\nname = "local"\n')

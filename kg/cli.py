@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -33,6 +34,16 @@ def main() -> None:
     """
 
 
+def reading_options(command: Callable) -> Callable:
+    """The options that say how SOURCES are read (`kg build`, `kg add`): --format and --category."""
+    command = click.option("--category", "categories", multiple=True, metavar="CAT",
+                           help="Keep only papers in this arXiv category (e.g. cs.CV); repeatable. "
+                           "Records of sources that list no categories are kept.")(command)
+    return click.option("--format", "source_format", type=click.Choice(list(SOURCE_FORMATS)),
+                        help="Read every SOURCE in this format instead of detecting it from the file name "
+                        "and first record.")(command)
+
+
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="exports", show_default=True, type=click.Path(path_type=Path),
@@ -47,10 +58,7 @@ def main() -> None:
               help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 @click.option("--all-formats", is_flag=True,
               help=f"Write every format even above {LARGE_CORPUS_PAPERS:,} papers, where only graph.nt and an Oxigraph store are written by default.")
-@click.option("--format", "source_format", type=click.Choice(list(SOURCE_FORMATS)),
-              help="Read every SOURCE in this format instead of detecting it from the file name and first record.")
-@click.option("--category", "categories", multiple=True, metavar="CAT",
-              help="Keep only papers in this arXiv category (e.g. cs.CV); repeatable. Records of sources that list no categories are kept.")
+@reading_options
 def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
           scheduler: str | None, all_formats: bool, source_format: str | None, categories: tuple[str, ...]) -> None:
     """Build the graph of listing SOURCES (files or folders) and write every export format.
@@ -141,7 +149,9 @@ def _param(text: str) -> tuple[str, str]:
               help="The folder of a graph written by `kg build`, to add to.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @click.option("--skip-bad", is_flag=True, help="Skip bad entries inside a file (a broken JSONL line) and report how many.")
-def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool) -> None:
+@reading_options
+def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool, source_format: str | None,
+        categories: tuple[str, ...]) -> None:
     """Add listing SOURCES (files or folders) to a built graph and rewrite its exports.
 
     Only new files are read and extracted. A file already in the graph (same name, same
@@ -151,13 +161,15 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool)
 
     On a large graph (graph.nt and store/ only) the new papers are appended instead: no
     export is rewritten, nothing already in the graph is revised, and a known name with new
-    content is refused; `kg build` of every file gives the canonical graph (README, kg/append.py).
+    content is refused; `kg build` of every file gives the canonical graph (README, kg/folder/append.py).
 
     Example: kg add listings/2026-03-12.txt --graph exports
+    Example: kg add arxiv-2026-12.json.gz --category cs.CV --graph big
     """
     started = time.perf_counter()
     try:
-        result = folder.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
+        with reading_with(ReadOptions(source_format, frozenset(categories))):  # seen by every reader the add calls
+            result = folder.add(sources, graph_dir, progress=not quiet, skip_bad=skip_bad)
     except KGError as err:
         _fail(err)
     _report_skipped(result)

@@ -68,6 +68,16 @@ def test_category_selects_and_is_repeatable(tmp_path):
     assert [r[0] for r in rows] == ["2102.00002", "math/0406001"]
 
 
+def test_add_selects_by_category_too(tmp_path):
+    listing = tmp_path / "day.txt"
+    listing.write_text("Mar 12\n\nA Listed Paper\n\nWe propose ListNet. Experiments on CIFAR-10.\n", encoding="utf-8")
+    assert run("build", str(listing), "--out", str(tmp_path / "out"), "-q").exit_code == 0
+    result = run("add", str(SNAPSHOT), "--category", "math.PR", "--graph", str(tmp_path / "out"), "-q")
+    assert result.exit_code == 0, result.output
+    rows = kg.open(tmp_path / "out").query("SELECT ?a WHERE { ?p kg:arxivId ?a } ORDER BY ?a").rows
+    assert [r[0] for r in rows] == ["math/0406001"]
+
+
 def test_authors_string_split_when_authors_parsed_is_absent(tmp_path):
     path = tmp_path / "s.json"
     path.write_text(line(authors="Ada Lovelace (Analytical Engines Ltd), Alan Turing and  Grace Hopper"))
