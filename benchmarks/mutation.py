@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SOURCE_TESTS = ("tests/test_sources.py", "tests/test_sources_json.py", "tests/test_sources_arxiv.py",
+SOURCE_TESTS = ("tests/test_arxiv_reader.py", "tests/test_sources.py", "tests/test_sources_json.py", "tests/test_sources_arxiv.py",
                 "tests/test_sources_more.py", "tests/test_sources_identity.py", "tests/test_robustness.py")
 TARGETS: dict[str, tuple[str, ...]] = {
     # module: the tests that guard it (its own doctests are always run too). The modules whose
