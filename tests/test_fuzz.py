@@ -265,14 +265,6 @@ def test_any_query_text_is_an_answer_or_one_kg_error(text):
 
 
 @FUZZ
-@given(TEXT, st.sampled_from(["", "https://", "http://x/"]))
-def test_any_parameter_value_is_bound_as_a_value(value, prefix):
-    rows = run_query(SMALL_GRAPH, "SELECT ?p WHERE { ?p dcterms:title ?t }", {"t": prefix + value})
-    assert rows.rows == ([[iri("paper/p")]] if prefix + value == 'A "quoted" title' else [])
-    assert len(SMALL_GRAPH) == 1
-
-
-@FUZZ
 @given(st.text(alphabet="aA1-_ .é", max_size=6).filter(str.strip), st.text(alphabet="aA1-_ .é(", max_size=40))
 def test_whole_word_spans_finds_what_the_pattern_finds(name, text):
     """kg.text.whole_word_spans replaced a per-name regular expression; it must find exactly the same spans."""
