@@ -288,6 +288,7 @@ def run(backend: Backend, query: str, params: dict[str, str] | None = None) -> R
         raise KGError("only SELECT and ASK queries are supported here; CONSTRUCT and DESCRIBE are served by `kg serve`")
     params = params or {}
     check_params(parsed[1], params)
+    check_values(params)
     params = resolve_labels(backend, query, params)
     try:
         if isinstance(backend, pyoxigraph.Store):
@@ -297,6 +298,23 @@ def run(backend: Backend, query: str, params: dict[str, str] | None = None) -> R
         raise
     except Exception as err:  # both stores raise assorted errors for queries they cannot evaluate
         raise KGError(f"SPARQL query failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
+
+
+def check_values(params: dict[str, str]) -> None:
+    """KGError for a value one of the stores cannot take: an IRI-like value that is no IRI (a
+    space, a quote) or text that is not Unicode (a lone surrogate: an undecodable byte on the
+    command line). rdflib bound these and answered no rows where Oxigraph failed, so the same
+    query gave two answers (found by the parameter property in tests/test_queries.py).
+
+    >>> check_values({"repo": "https://github.com/a b"})
+    Traceback (most recent call last):
+    kg.errors.KGError: --param repo: 'https://github.com/a b' is not a valid IRI
+    """
+    for name, value in params.items():
+        try:
+            _oxigraph_term(value)
+        except ValueError:  # pyoxigraph's refusals, and UnicodeEncodeError; their text may hold the raw character
+            raise KGError(f"--param {name}: {value!r} is not {'a valid IRI' if _is_iri(value) else 'Unicode text'}") from None
 
 
 def resolve_labels(backend: Backend, query: str, params: dict[str, str]) -> dict[str, str]:
