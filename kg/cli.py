@@ -39,8 +39,9 @@ def main() -> None:
               help="Folder to write graph.ttl, graph.nt, graph.jsonld, graph.graphml, nodes.csv, edges.csv, graph.html into.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @click.option("--skip-bad", is_flag=True, help="Skip bad entries inside a file (a broken JSONL line) and report how many.")
-@click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Extract in this many processes (or local Dask workers with --executor dask).")
+@click.option("--workers", "-j", type=click.IntRange(min=1),
+              help=f"Extract in this many processes (or local Dask workers with --executor dask). "
+                   f"Default: one per {pipeline.TEXTS_PER_WORKER:,} distinct abstracts, at most one per core, so small inputs stay in one process.")
 @click.option("--executor", type=click.Choice(pipeline.EXECUTORS), default="local", show_default=True,
               help="Where extraction runs: local processes, or a Dask cluster (pip install 'kg[distributed]').")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -51,7 +52,7 @@ def main() -> None:
               help="Read every SOURCE in this format instead of detecting it from the file name and first record.")
 @click.option("--category", "categories", multiple=True, metavar="CAT",
               help="Keep only papers in this arXiv category (e.g. cs.CV); repeatable. Records of sources that list no categories are kept.")
-def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
+def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int | None, executor: str,
           scheduler: str | None, all_formats: bool, source_format: str | None, categories: tuple[str, ...]) -> None:
     """Build the graph of listing SOURCES (files or folders) and write every export format.
 
@@ -68,7 +69,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
         _build(sources, out_dir, quiet, skip_bad, workers, executor, scheduler, all_formats, time.perf_counter())
 
 
-def _build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
+def _build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int | None, executor: str,
            scheduler: str | None, all_formats: bool, started: float) -> None:
     try:
         result = folder.build(sources, out_dir, progress=not quiet, skip_bad=skip_bad, large=False if all_formats else None,
