@@ -50,8 +50,9 @@ def reading_options(command: Callable) -> Callable:
               help="Folder to write graph.ttl, graph.nt, graph.jsonld, graph.graphml, nodes.csv, edges.csv, graph.html into.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @click.option("--skip-bad", is_flag=True, help="Skip bad entries inside a file (a broken JSONL line) and report how many.")
-@click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Extract in this many processes (or local Dask workers with --executor dask).")
+@click.option("--workers", "-j", type=click.IntRange(min=1),
+              help=f"Extract in this many processes (or local Dask workers with --executor dask). "
+                   f"Default: one per {pipeline.TEXTS_PER_WORKER:,} distinct abstracts, at most one per core, so small inputs stay in one process.")
 @click.option("--executor", type=click.Choice(pipeline.EXECUTORS), default="local", show_default=True,
               help="Where extraction runs: local processes, or a Dask cluster (pip install 'kg[distributed]').")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -59,7 +60,7 @@ def reading_options(command: Callable) -> Callable:
 @click.option("--all-formats", is_flag=True,
               help=f"Write every format even above {LARGE_CORPUS_PAPERS:,} papers, where only graph.nt and an Oxigraph store are written by default.")
 @reading_options
-def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
+def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int | None, executor: str,
           scheduler: str | None, all_formats: bool, source_format: str | None, categories: tuple[str, ...]) -> None:
     """Build the graph of listing SOURCES (files or folders) and write every export format.
 
@@ -69,6 +70,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
     store/ are written (streamed, without rdflib or networkx), with an index that `kg add`
     appends new papers against, unless --all-formats.
 
+    \b
     Example: kg build listings/ --out exports --workers 2
     Example: kg build arxiv-metadata-oai-snapshot.json.gz --category cs.CV --skip-bad
     """
@@ -76,7 +78,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool,
         _build(sources, out_dir, quiet, skip_bad, workers, executor, scheduler, all_formats, time.perf_counter())
 
 
-def _build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int, executor: str,
+def _build(sources: tuple[Path, ...], out_dir: Path, quiet: bool, skip_bad: bool, workers: int | None, executor: str,
            scheduler: str | None, all_formats: bool, started: float) -> None:
     try:
         result = folder.build(sources, out_dir, progress=not quiet, skip_bad=skip_bad, large=False if all_formats else None,
@@ -163,6 +165,7 @@ def add(sources: tuple[Path, ...], graph_dir: Path, quiet: bool, skip_bad: bool,
     export is rewritten, nothing already in the graph is revised, and a known name with new
     content is refused; `kg build` of every file gives the canonical graph (README, kg/folder/append.py).
 
+    \b
     Example: kg add listings/2026-03-12.txt --graph exports
     Example: kg add arxiv-2026-12.json.gz --category cs.CV --graph big
     """

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -37,18 +38,22 @@ EXECUTORS = ("local", "dask")
 """Where extraction runs: `local` (this process, or a pool of `workers` processes) or `dask`."""
 T = TypeVar("T")
 BATCH = 256  # papers per task: large enough to hide the cost of a task, small enough to balance cores
+TEXTS_PER_WORKER = 5_000
+"""Distinct texts each extra process must have to repay its start (~1 s: a forkserver child imports
+kg and loads the vocabulary; ~550 µs CPU per text, ~85 µs of it to send the result back). Measured
+on 2 cores (benchmarks/results/workers.md): 4,000 texts were slower in two processes, 20,000 faster."""
 IN_FLIGHT = 16
 """Batches per worker submitted ahead (~3 s of work at 2 workers, a few MB): workers keep going
 while this process pauses, e.g. while resolve resizes a dict of millions of entries (~0.4 s)."""
 
 
-def build_corpus(paths: Iterable[str | Path], progress: bool = True, workers: int = 1,
+def build_corpus(paths: Iterable[str | Path], progress: bool = True, workers: int | None = None,
                  executor: str = "local", scheduler: str | None = None, timings: dict[str, float] | None = None) -> Corpus:
     """Read every listing under `paths`, extract from each paper, and resolve the corpus.
 
     Input errors (kg.errors.InputError) surface before anything is extracted, so a bad file
     never leaves a half-built graph behind. `workers`, `executor` and `scheduler` say where
-    extraction runs (see `extract_records`); they never change the result. `timings`, when
+    extraction runs (see `iter_extractions`); they never change the result. `timings`, when
     given, receives the seconds spent reading, extracting and resolving (for benchmarks).
     """
     timings = {} if timings is None else timings
@@ -57,7 +62,7 @@ def build_corpus(paths: Iterable[str | Path], progress: bool = True, workers: in
     return resolve_records(records, progress, workers, executor, scheduler, timings)
 
 
-def resolve_records(records: list[PaperRecord], progress: bool = True, workers: int = 1, executor: str = "local",
+def resolve_records(records: list[PaperRecord], progress: bool = True, workers: int | None = None, executor: str = "local",
                     scheduler: str | None = None, timings: dict[str, float] | None = None) -> Corpus:
     """Extract from every record and resolve the corpus: the step after reading, for `kg build` of any size.
 
@@ -111,22 +116,46 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. under taskset or a container's
+    cpuset), which can be fewer than the machine has."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_workers(unique_texts: int, cores: int) -> int:
+    """How many processes extract `unique_texts` distinct texts when no number is asked for: one
+    per TEXTS_PER_WORKER texts, at most one per core, at least one, so a small input never pays
+    for a pool.
+
+    >>> default_workers(310, 2), default_workers(9_999, 2), default_workers(10_000, 2), default_workers(10**6, 2)
+    (1, 1, 2, 2)
+    >>> default_workers(10**6, 1), default_workers(12_000, 8), default_workers(0, 4)
+    (1, 2, 1)
+    """
+    return max(1, min(cores, unique_texts // TEXTS_PER_WORKER))
+
+
 def extract_batch(records: list[PaperRecord]) -> list[Extraction]:
     """Extract from a batch of papers: the unit of work shipped to a process or a Dask worker."""
     vocabulary = load()  # cached per process
     return [extract(record, vocabulary) for record in records]
 
 
-def extract_records(records: Sequence[PaperRecord], progress: bool = True, workers: int = 1,
+def extract_records(records: Sequence[PaperRecord], progress: bool = True, workers: int | None = None,
                     executor: str = "local", scheduler: str | None = None) -> list[Extraction]:
     """The extraction of each record, in input order (see `iter_extractions`)."""
     return list(iter_extractions(records, progress, workers, executor, scheduler))
 
 
-def iter_extractions(records: Sequence[PaperRecord], progress: bool = True, workers: int = 1,
+def iter_extractions(records: Sequence[PaperRecord], progress: bool = True, workers: int | None = None,
                      executor: str = "local", scheduler: str | None = None) -> Iterator[Extraction]:
     """The extraction of each record, in input order, as soon as it is ready, wherever it ran:
 
+    - `workers=None` (the default): as many as `default_workers` picks for the number of
+      distinct texts and the cores available;
     - `local` with `workers=1`: in this process;
     - `local` with `workers>1`: a pool of that many processes;
     - `dask`: the Dask cluster at `scheduler` (e.g. tcp://10.0.0.5:8786), or with none a
@@ -139,10 +168,12 @@ def iter_extractions(records: Sequence[PaperRecord], progress: bool = True, work
     """
     if executor not in EXECUTORS:
         raise KGError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
-    if workers < 1:
+    if workers is not None and workers < 1:
         raise KGError(f"--workers {workers}: expected a number of processes ≥ 1")
     left = Counter((record.title, record.abstract) for record in records)  # occurrences still to yield, per text
     unique = list({(record.title, record.abstract): record for record in records}.values())  # in order of first occurrence
+    if workers is None:
+        workers = default_workers(len(unique), available_cores())
     batches = [unique[i : i + BATCH] for i in range(0, len(unique), BATCH)]
     waiting: dict[tuple[str, str], Extraction] = {}  # extracted, with repeats still to come
     with _executor(executor, workers, scheduler) as (pool, slots), \

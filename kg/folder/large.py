@@ -69,7 +69,7 @@ class LargeBuild(Result):
 
 
 def build_large(todo: Sequence[tuple[Path, str, str]], records: dict[str, list[PaperRecord]], out_dir: str | Path,
-                result: LargeBuild, progress: bool = True, workers: int = 1, executor: str = "local",
+                result: LargeBuild, progress: bool = True, workers: int | None = None, executor: str = "local",
                 scheduler: str | None = None) -> LargeBuild:
     """Build the listing files `todo` (as kg.folder.small.triage chose them, read by `read_listings`)
     into `graph.nt`, the Oxigraph store `store/` and the index for `kg add` in `out_dir`, all
