@@ -85,3 +85,29 @@ def test_categories_select_lines_and_a_line_without_categories_is_kept(tmp_path)
 def test_lines_of_other_categories_are_not_checked(tmp_path):
     lines = [{**BASE, "id": "bad id", "categories": "math.PR"}, {**BASE, "categories": "cs.CV"}]
     assert len(read(tmp_path, *lines, categories=frozenset({"cs.CV"}))) == 1
+
+
+def test_a_first_record_with_exactly_the_snapshot_keys_is_a_snapshot():
+    assert arxiv.looks_like({key: BASE[key] for key in arxiv.SHAPE})
+
+
+@pytest.mark.parametrize("parsed", [[], [["Lovelace", 5]], "Lovelace, Ada"])
+def test_authors_parsed_that_is_empty_or_not_strings_falls_back_to_the_string(tmp_path, parsed):
+    assert one(tmp_path, authors="Ada Lovelace, Alan Turing", authors_parsed=parsed).authors == ("Ada Lovelace", "Alan Turing")
+
+
+def test_authors_parsed_reads_three_fields_and_ignores_more(tmp_path):
+    assert one(tmp_path, authors_parsed=[["Lovelace", "Ada", "", "Analytical Engines Ltd"]]).authors == ("Ada Lovelace",)
+
+
+def test_without_versions_or_update_date_there_is_no_date(tmp_path):
+    assert one(tmp_path, versions=[]).date is None
+
+
+def test_long_bad_values_are_quoted_up_to_forty_characters(tmp_path):
+    with pytest.raises(InputError) as caught:
+        one(tmp_path, id="x" * 45)
+    assert str(caught.value).endswith(f"found '{'x' * 40}'")
+    with pytest.raises(InputError) as caught:
+        one(tmp_path, versions=[{"version": "v1", "created": "y" * 45}])
+    assert str(caught.value).endswith(f"found '{'y' * 40}'")
