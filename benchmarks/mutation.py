@@ -44,7 +44,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "kg/sources/openalex.py": SOURCE_TESTS,
     "kg/sources/paperswithcode.py": SOURCE_TESTS,
     "kg/sources/semanticscholar.py": SOURCE_TESTS,
-    "kg/sources/identifiers.py": SOURCE_TESTS,
+    "kg/sources/identifiers.py": ("tests/test_identifiers.py", *SOURCE_TESTS),
     "kg/ids.py": ("tests/test_ids.py", "tests/test_resolve.py", "tests/test_ids_hardening.py"),
     "kg/folder/commit.py": ("tests/test_folder.py", "tests/test_robustness_kill.py"),
     "kg/query.py": ("tests/test_queries.py",),
