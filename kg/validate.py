@@ -19,10 +19,9 @@ from rdflib.util import guess_format
 
 from .errors import KGError
 from .rdf import ontology
+from .store import GRAPH_FILES
 
 SHAPES_FILE = Path(__file__).parent / "shapes.ttl"
-GRAPH_FILES = ("graph.nt", "graph.ttl", "graph.jsonld")
-"""The RDF files a `kg build` folder holds, in the order the first found is checked."""
 
 
 @dataclass

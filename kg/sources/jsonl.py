@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import PaperRecord, Source
 from .hf_listing import MAX_TITLE_CHARS
-from .json_records import json_lines, read_records, text, texts
+from .json_records import json_lines, one_line, read_records, text, texts
 from .lines import OnBad, raise_error
 
 
@@ -32,7 +32,7 @@ def read(path: Path, name: str, on_bad: OnBad = raise_error) -> Iterator[PaperRe
 
 
 def _record(obj: dict, name: str, number: int) -> tuple[PaperRecord]:
-    title = " ".join(text(obj, "title", name, number).split())
+    title = one_line(text(obj, "title", name, number))
     if len(title) > MAX_TITLE_CHARS:
         raise InputError(name, number, f'a "title" of at most {MAX_TITLE_CHARS} characters', f"{len(title)}")
     date = text(obj, "date", name, number) if obj.get("date") is not None else None
